@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Every target installs into .venv first when pyproject.toml changed.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+DB     ?= archive.db
+PORT   ?= 8765
+
+.PHONY: install demo demo-web crawl test serve reprocess bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)          ## start the demo news web, crawl it into $(DB), stop it, print a report
+	$(PY) -m crawler.demo --db $(DB) --port $(PORT)
+
+demo-web: $(STAMP)      ## serve the demo news web in the foreground on 127.0.0.1:$(PORT)
+	$(PY) -m demo_web --port $(PORT)
+
+crawl: $(STAMP)         ## crawl the real sites in seeds/sites.toml into $(DB)
+	$(VENV)/bin/scrapy crawl news -a seeds=seeds/sites.toml -s ARCHIVE_DB=$(DB)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+reprocess: $(STAMP)     ## re-run extraction and classification over the stored raw pages
+	$(PY) -m pipelines.cli reprocess --db $(DB)
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache
