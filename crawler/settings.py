@@ -1,0 +1,36 @@
+"""Scrapy settings for the `news` spider. Polite by default: robots.txt, AutoThrottle."""
+
+BOT_NAME = "jianfu-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "jianfu-archive/0.1 (+research archive of news on 基层减负)"
+ROBOTSTXT_OBEY = True
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+# Article pages with error statuses must reach the spider so they become recorded rejections.
+HTTPERROR_ALLOW_ALL = False
+
+# The archive this crawl writes (override with -s ARCHIVE_DB=path).
+ARCHIVE_DB = "archive.db"
+# Re-fetch article URLs whose earlier fetch was rejected (default: skip everything already fetched).
+REFETCH_REJECTED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SkipArchivedMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 100,
+    "crawler.pipelines.DedupePipeline": 200,
+    "crawler.pipelines.ClassifyPipeline": 300,
+    "crawler.pipelines.ArchivePipeline": 400,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False

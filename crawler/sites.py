@@ -1,0 +1,154 @@
+"""Load and validate a seeds file (`seeds/sites.toml`, `seeds/demo.toml`).
+
+A seeds file says which sites to crawl, where to start and which URLs are articles. It is
+checked completely before the spider sends a single request: a typo in a regex or a missing
+start point should stop the crawl with a message naming the file, the site and the field,
+not surface an hour later as a site that silently yielded nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SeedsError(ValueError):
+    """A seeds file that cannot be used; the message names file, site and field."""
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    display_name: str
+    region: str
+    url_prefixes: tuple[str, ...]
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    list_allow: tuple[str, ...] = ()
+    article_allow: tuple[str, ...] = ()
+    article_deny: tuple[str, ...] = ()
+    max_list_pages: int = 5
+    encoding: str | None = None
+    selectors: dict = field(default_factory=dict)
+    mobile_hosts: dict = field(default_factory=dict)
+
+    def owns(self, url: str) -> bool:
+        return any(url.startswith(p) for p in self.url_prefixes)
+
+    def is_article_url(self, url: str) -> bool:
+        if not self.owns(url):
+            return False
+        if any(re.search(p, url) for p in self.article_deny):
+            return False
+        return any(re.search(p, url) for p in self.article_allow)
+
+    def is_list_url(self, url: str) -> bool:
+        return self.owns(url) and any(re.search(p, url) for p in self.list_allow)
+
+    def as_config(self) -> dict:
+        """The site as plain data, for the `sites` table."""
+        return asdict(self)
+
+
+_STR_LISTS = ("url_prefixes", "feeds", "sitemaps", "lists", "list_allow", "article_allow", "article_deny")
+_REGEX_FIELDS = ("list_allow", "article_allow", "article_deny")
+_URL_FIELDS = ("url_prefixes", "feeds", "sitemaps", "lists")
+_KNOWN = set(_STR_LISTS) | {"display_name", "region", "max_list_pages", "encoding", "selectors", "mobile_hosts"}
+_SELECTOR_KEYS = {"title", "body", "date", "outlet", "author"}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def load_sites(path: str | Path) -> dict[str, Site]:
+    """Parse and validate a seeds file; return its sites by name, in file order."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SeedsError(f"{path}: seeds file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SeedsError(f"{path}: not valid TOML: {exc}") from None
+    tables = raw.get("sites")
+    if not isinstance(tables, dict) or not tables:
+        raise SeedsError(f"{path}: no [sites.NAME] tables")
+    return {name: _site(path, name, entry) for name, entry in tables.items()}
+
+
+def _site(path: Path, name: str, entry: object) -> Site:
+    def fail(fld: str, why: str) -> SeedsError:
+        return SeedsError(f"{path}: site '{name}', field '{fld}': {why}")
+
+    if not _NAME.match(name):
+        raise fail("name", "use lower-case ascii letters, digits, '-' or '_'")
+    if not isinstance(entry, dict):
+        raise fail("name", "must be a table")
+    unknown = set(entry) - _KNOWN
+    if unknown:
+        raise fail(sorted(unknown)[0], f"unknown field (known: {', '.join(sorted(_KNOWN))})")
+    for key in ("display_name", "region"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise fail(key, "required, a non-empty string")
+    values: dict = {}
+    for key in _STR_LISTS:
+        v = entry.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+            raise fail(key, "must be a list of non-empty strings")
+        values[key] = tuple(v)
+    for key in _URL_FIELDS:
+        for url in values[key]:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise fail(key, f"not an absolute http(s) URL: {url!r}")
+    for key in _REGEX_FIELDS:
+        for pattern in values[key]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise fail(key, f"bad regular expression {pattern!r}: {exc}") from None
+    if not (values["feeds"] or values["sitemaps"] or values["lists"]):
+        raise fail("feeds", "a site needs at least one start point in feeds, sitemaps or lists")
+    if not values["article_allow"]:
+        raise fail("article_allow", "required: at least one pattern for article URLs")
+    if not values["url_prefixes"]:
+        # Default: the site owns the hosts of its start points.
+        starts = values["feeds"] + values["sitemaps"] + values["lists"]
+        values["url_prefixes"] = tuple(sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}/" for u in starts}))
+    max_pages = entry.get("max_list_pages", 5)
+    if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
+        raise fail("max_list_pages", "must be a positive integer")
+    encoding = entry.get("encoding")
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError):
+            raise fail("encoding", f"unknown encoding {encoding!r}") from None
+    selectors = entry.get("selectors", {})
+    if not isinstance(selectors, dict) or not all(isinstance(v, str) and v for v in selectors.values()):
+        raise fail("selectors", "must be a table of CSS selector strings")
+    if set(selectors) - _SELECTOR_KEYS:
+        raise fail("selectors", f"unknown key {sorted(set(selectors) - _SELECTOR_KEYS)[0]!r} "
+                                f"(known: {', '.join(sorted(_SELECTOR_KEYS))})")
+    mobile_hosts = entry.get("mobile_hosts", {})
+    if not isinstance(mobile_hosts, dict) or not all(isinstance(v, str) for v in mobile_hosts.values()):
+        raise fail("mobile_hosts", "must be a table mapping a mobile host to its desktop host")
+    return Site(
+        name=name,
+        display_name=entry["display_name"].strip(),
+        region=entry["region"].strip(),
+        max_list_pages=max_pages,
+        encoding=encoding,
+        selectors=dict(selectors),
+        mobile_hosts=dict(mobile_hosts),
+        **values,
+    )
+
+
+def site_for_url(sites: dict[str, Site], url: str) -> Site | None:
+    """The site whose URL prefix is the longest match for `url` (for `-a url=` crawls)."""
+    owners = [s for s in sites.values() for p in s.url_prefixes if url.startswith(p)]
+    return max(owners, key=lambda s: max(len(p) for p in s.url_prefixes if url.startswith(p)), default=None)
