@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipelines.dedupe import canonical_url
+
 
 class SeedsError(ValueError):
     """A seeds file that cannot be used; the message names file, site and field."""
@@ -40,11 +42,13 @@ class Site:
         return any(url.startswith(p) for p in self.url_prefixes)
 
     def is_article_url(self, url: str) -> bool:
+        """Patterns match the URL as linked or its canonical form (tracking parameters dropped)."""
         if not self.owns(url):
             return False
-        if any(re.search(p, url) for p in self.article_deny):
+        forms = (url, canonical_url(url, self.mobile_hosts))
+        if any(re.search(p, u) for p in self.article_deny for u in forms):
             return False
-        return any(re.search(p, url) for p in self.article_allow)
+        return any(re.search(p, u) for p in self.article_allow for u in forms)
 
     def is_list_url(self, url: str) -> bool:
         return self.owns(url) and any(re.search(p, url) for p in self.list_allow)
