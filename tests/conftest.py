@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from crawler.demo import crawl, seeds_for
-from demo_web import server
+from demo_web import render, server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,7 +21,7 @@ def demo_web():
 
 @pytest.fixture(scope="session")
 def manifest():
-    return json.loads((ROOT / "demo_web" / "manifest.json").read_text(encoding="utf-8"))
+    return render.manifest()
 
 
 @pytest.fixture(scope="session")
