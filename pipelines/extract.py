@@ -1,69 +1,257 @@
-"""Article extraction (first version): decode, trafilatura, title and date heuristics."""
+"""Article extraction: raw page bytes -> title, body, date, 来源, author, original URL.
+
+The steps, each in its own module:
+  decode      (pipelines/decode.py)      bytes -> text, GB family widened to GB18030
+  boilerplate (pipelines/boilerplate.py) drop related lists, hot boxes, share/QR, forum chrome;
+                                         unwrap layout tables; filter byline/editor lines
+  body        here                       trafilatura on the cleaned tree; a text-density second
+                                         opinion when its result looks wrong; Discuz: first post
+  title       (pipelines/headline.py)    the headline as shown, not <title> with a site suffix
+  date        (pipelines/dates.py)       the article's own publication time
+  byline      (pipelines/byline.py)      来源, author, original URL
+
+`extract_page` is what the crawl, the re-processing command and the benchmark all call.
+"""
 
 from __future__ import annotations
 
+import copy
 import re
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
+from pipelines.boilerplate import clean_tree, is_boilerplate_line, strip_reprint_lead
+from pipelines.byline import find_author, find_original_url, find_outlet
+from pipelines.dates import DATE_RE, find_date
+from pipelines.decode import decode_html
 from pipelines.errors import Rejected
+from pipelines.headline import find_title
 
-EXTRACTOR_VERSION = "0.1"
-_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+EXTRACTOR_VERSION = "1.0"
+MIN_BODY_CHARS = 30
 
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().lower()
-    return "gb18030" if label in ("gb2312", "gbk", "gb18030", "x-gbk") else label
-
-
-def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
-    if not data.strip():
-        raise Rejected("extract", "empty_body", "the response body is empty")
-    if b"\x00" in data[:2048]:
-        raise Rejected("decode", "not_text", "binary content (NUL bytes)")
-    header = re.search(r"charset=([\w-]+)", content_type or "", re.I)
-    meta = _CHARSET.search(data[:4096])
-    for label in (header and header.group(1), meta and meta.group(1).decode("ascii", "ignore"), "utf-8", "gb18030"):
-        codec = _codec(label)
-        if not codec:
-            continue
-        try:
-            return data.decode(codec), codec
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise Rejected("decode", "not_text", "bytes decode neither as the declared charset, UTF-8 nor GB18030")
-
-
-_DATE = re.compile(r"(20\d\d|19\d\d)[-/年.](\d{1,2})[-/月.](\d{1,2})日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+               "article", "ul", "ol", "dd", "dt", "blockquote", "header", "footer", "form", "center", "pre"}
 
 
 def extract_page(html: bytes, url: str | None = None, *, content_type: str | None = None,
                  selectors: dict | None = None, fetched_at: str | None = None) -> dict:
+    """Extract one article from a raw page. Raises `Rejected` when there is none."""
     text, codec = decode_html(html, content_type)
-    body = trafilatura.extract(text, url=url, include_comments=False, include_tables=False,
-                               favor_precision=True) or ""
-    body = "\n\n".join(p.strip() for p in body.split("\n") if p.strip())
-    if len(body) < 30:
-        raise Rejected("extract", "empty_body", f"only {len(body)} characters of article text")
-    tree = lxml_html.fromstring(text)
-    h1 = tree.xpath("string(//h1)").strip()
-    title = h1 or re.split(r"[_|\-–]", tree.xpath("string(//title)").strip())[0].strip()
-    label = re.search(r"(?:发布时间|发表于|时间)[:：\s]*" + _DATE.pattern, text)
-    m = label or _DATE.search(tree.text_content())
-    date = None
-    if m:
-        g = [x for x in m.groups()][-6:]
-        y, mo, d, hh, mm, ss = g
-        date = f"{y}-{int(mo):02d}-{int(d):02d}"
-        if hh:
-            date += f"T{int(hh):02d}:{mm}:{ss or '00'}+08:00"
-    outlet = re.search(r"来源[:：]\s*([^\s<|]{2,20})", tree.text_content())
-    author = re.search(r"作者[:：]\s*([^\s<|]{2,20})", tree.text_content())
-    original = re.search(r"(?:原文链接|信息原文地址)[:：]\s*(https?://\S+)", tree.text_content())
-    return {"title": title or None, "body": body, "date": date, "outlet": outlet and outlet.group(1),
-            "author": author and author.group(1), "original_url": original and original.group(1),
-            "encoding": codec}
+    tree = _parse(text)
+    selectors = selectors or {}
+    title = _select_text(tree, selectors.get("title")) or find_title(tree)
+    # Byline and date are read from the page as a reader sees it below the headline,
+    # after the related lists (with their own dates) are gone.
+    clean_tree(tree)
+    linear = linear_text(tree)
+    after_title = _after(linear, title)
+    date = find_date(tree, _select_text(tree, selectors.get("date")) or after_title, url, fetched_at)
+    header = after_title[:800]
+    outlet = _select_text(tree, selectors.get("outlet")) or find_outlet(header) or find_outlet(linear)
+    author = _select_text(tree, selectors.get("author")) or _forum_author(tree) or find_author(header)
+    original_url = find_original_url(tree, linear, url)
+
+    if selectors.get("body"):
+        nodes = tree.cssselect(selectors["body"])
+        paragraphs = _paragraphs_of(nodes[0]) if nodes else []
+    else:
+        paragraphs = _forum_first_post(tree)
+        if paragraphs is None:
+            paragraphs = _body(tree, url)
+    body = "\n\n".join(clean_paragraphs(paragraphs, title))
+    if len(body) < MIN_BODY_CHARS:
+        raise Rejected("extract", "empty_body", f"only {len(body)} characters of article text found")
+    return {"title": title, "body": body, "date": date, "outlet": outlet, "author": author,
+            "original_url": original_url, "encoding": codec}
+
+
+# --------------------------------------------------------------------------------- parsing
+
+
+def _parse(text: str):
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+    try:
+        tree = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise Rejected("extract", "unparseable", f"not parseable as HTML: {exc}") from None
+    return tree
+
+
+def linear_text(el) -> str:
+    """Text of an element with line breaks where blocks break, as a reader sees it."""
+    out: list[str] = []
+
+    def walk(node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _BLOCK_TAGS:
+            out.append("\n")
+        if node.text and tag:
+            out.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                out.append(child.tail)
+        if tag in _BLOCK_TAGS:
+            out.append("\n")
+
+    walk(el)
+    text = "".join(out).replace("\u00a0", " ").replace("\r", "")
+    return re.sub(r"[ \t\u3000]*\n[\s\u3000]*", "\n", text).strip()
+
+
+def _after(linear: str, title: str | None) -> str:
+    if title:
+        probe = title[:12]
+        i = linear.find(probe)
+        if i >= 0:
+            return linear[i + len(probe):]
+    return linear
+
+
+def _select_text(tree, selector: str | None) -> str | None:
+    if not selector:
+        return None
+    nodes = tree.cssselect(selector)
+    return re.sub(r"\s+", " ", nodes[0].text_content()).strip() or None if nodes else None
+
+
+# --------------------------------------------------------------------------------- body
+
+
+def _body(tree, url: str | None) -> list[str]:
+    """trafilatura's paragraphs, or the text-density candidate when trafilatura looks wrong."""
+    spare = copy.deepcopy(tree)
+    extracted = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
+                                    include_images=False, include_links=False, deduplicate=False,
+                                    favor_recall=True, output_format="txt") or ""
+    first = [p.strip() for p in extracted.split("\n") if p.strip()]
+    second = density_paragraphs(spare)
+    if not second:
+        return first
+    if not first:
+        return second
+    first_text, second_text = _squash("".join(first)), _squash("".join(second))
+    if len(second_text) >= 150:
+        covered = sum(len(_squash(p)) for p in second if _squash(p) in first_text) / max(1, len(second_text))
+        if covered < 0.6:  # trafilatura missed most of the densest block: it picked the wrong one
+            return second
+    if len(first_text) < 0.5 * len(second_text):
+        return second
+    return first
+
+
+def density_paragraphs(tree) -> list[str]:
+    """Second opinion: the paragraphs of the block with the most non-link prose.
+
+    Scores every element that directly holds paragraphs (p, or text split by <br>) by the
+    characters of prose in them; link-heavy paragraphs (lists of headlines) do not count.
+    """
+    best, best_score = None, 0.0
+    for parent in tree.iter():
+        if not isinstance(parent.tag, str) or parent.tag in ("html", "head", "script", "style", "a"):
+            continue
+        score = 0.0
+        for child in parent:
+            if not isinstance(child.tag, str) or child.tag not in ("p", "div", "section", "span", "font", "br"):
+                continue
+            if child.tag == "div" and len(child) > 3:
+                continue
+            text = child.text_content() if child.tag != "br" else (child.tail or "")
+            prose = _prose_chars(child, text)
+            if prose >= 15:
+                score += prose
+        own = _squash(parent.text or "") + "".join(_squash(c.tail or "") for c in parent if c.tag == "br")
+        if len(own) > 30 and any(c.tag == "br" for c in parent):
+            score += len(own)
+        if score > best_score:
+            best, best_score = parent, score
+    if best is None or best_score < 60:
+        return []
+    return _paragraphs_of(best)
+
+
+def _prose_chars(el, text: str) -> float:
+    total = len(_squash(text))
+    if total == 0:
+        return 0
+    links = sum(len(_squash(a.text_content())) for a in el.iter("a")) if el.tag != "br" else 0
+    if links / total > 0.5:
+        return 0
+    punct = len(re.findall(r"[，。；！？、,.]", text))
+    return total - links if punct else (total - links) * 0.3
+
+
+def _paragraphs_of(el) -> list[str]:
+    return [line.strip() for line in linear_text(el).split("\n") if line.strip()]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+# --------------------------------------------------------------------------------- forums
+
+
+def _forum_posts(tree):
+    return tree.xpath("//*[starts-with(@id,'postmessage_')]")
+
+
+def _forum_first_post(tree) -> list[str] | None:
+    """Discuz/phpwind threads: the first post only (replies, signatures and chrome are out)."""
+    posts = _forum_posts(tree)
+    if not posts:
+        return None
+    first = copy.deepcopy(posts[0])
+    for junk in first.xpath(".//*[contains(@class,'pstatus') or contains(@class,'quote') or "
+                            "contains(@class,'attach') or contains(@class,'sign') or contains(@class,'tip')]"):
+        junk.getparent().remove(junk)
+    return _paragraphs_of(first)
+
+
+def _forum_author(tree) -> str | None:
+    posts = _forum_posts(tree)
+    if not posts:
+        return None
+    for anc in posts[0].iterancestors():
+        if "plhin" in (anc.get("class") or "") or (anc.get("id") or "").startswith("post_"):
+            names = anc.xpath(".//*[contains(@class,'pls')]//a[contains(@class,'xw1')] | "
+                              ".//*[contains(@class,'pls')]")
+            for n in names:
+                name = n.text_content().strip().split("\n")[0].strip()
+                if 1 < len(name) <= 20:
+                    return name
+            break
+    return None
+
+
+# --------------------------------------------------------------------------------- cleanup
+
+
+def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop byline/editor/widget lines, the repeated headline, and reprint lead-ins."""
+    nt = _squash(title or "")
+    out: list[str] = []
+    for i, raw in enumerate(paragraphs):
+        p = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
+        if not p:
+            continue
+        if i == 0 or not out:
+            p = strip_reprint_lead(p)
+        sp = _squash(p)
+        if not sp:
+            continue
+        if nt and (sp == nt or (len(sp) <= len(nt) + 2 and nt in sp)):
+            continue  # the headline repeated inside the container
+        if is_boilerplate_line(p):
+            continue
+        if not out and re.fullmatch(r"[【\[][^】\]]{1,12}[】\]]", sp):
+            continue  # a column tag above the text: 【新春走基层】
+        if not out and len(sp) < 40 and DATE_RE.search(p) and len(DATE_RE.sub("", sp)) < 12:
+            continue  # a date line under the headline
+        if out and sp == _squash(out[-1]):
+            continue
+        out.append(p)
+    return out

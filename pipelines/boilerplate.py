@@ -1,0 +1,160 @@
+"""What Chinese news pages wrap around an article, and how to take it off.
+
+Two passes, because trafilatura alone keeps much of it on Chinese pages:
+- `clean_tree` before extraction: drops blocks that are never the article (related-news lists
+  with their own dates, hot-news boxes, share/QR prompts, comment boxes, footers) by their
+  class/id words or by the heading they start with, and turns layout tables into plain blocks
+  so a table-layout portal page reads as paragraphs rather than table rows;
+- `is_boilerplate_line` after extraction: drops the byline, 责任编辑/原标题/免责声明 lines and
+  widget text that sit inside the article container itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+# Words in class/id attributes of blocks that are never article text.
+_NOISE_WORDS = {
+    "related", "relate", "relatednews", "xglj", "xgxw", "hot", "hotnews", "recommend", "tuijian", "rec",
+    "share", "bdshare", "fenxiang", "comment", "comments", "pinglun", "reply", "footer", "foot", "copyright",
+    "nav", "navbar", "menu", "crumb", "crumbs", "breadcrumb", "position", "location", "sidebar", "side", "aside",
+    "ad", "ads", "advert", "banner", "qrcode", "erweima", "ewm", "login", "topbar", "toolbar", "pager",
+    "pagination", "more", "keywords", "tags", "subscribe", "statement", "disclaimer", "notice", "snap-notice",
+}
+_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+# Headings that start a block of links to other pages.
+_NOISE_HEADINGS = re.compile(
+    r"^\s*(相关(新闻|推荐|阅读|报道|链接|文章|资讯|专题)|热点(推荐|新闻|资讯)|热门(推荐|文章|新闻)|延伸阅读|推荐阅读|"
+    r"猜你喜欢|为您推荐|精彩推荐|今日推荐|更多关于|更多.{0,8}的资讯|网友评论|最新评论|热门评论|头条要闻|图片新闻|"
+    r"排行榜|点击排行|阅读排行|往期回顾|上一篇|下一篇)"
+)
+_NEVER = ("script", "style", "noscript", "iframe", "form", "select", "button", "input", "textarea", "svg", "nav",
+          "footer", "aside")
+_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "article", "section", "blockquote")
+
+
+def _words(el) -> set[str]:
+    out = set()
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if value:
+            out.update(w.lower() for w in _SPLIT.split(value) if w)
+    return out
+
+
+def _heading_text(el) -> str:
+    """The text an element starts with (its first heading-like child, or its own first text)."""
+    for child in el.iter():
+        if child is el:
+            text = (el.text or "").strip()
+            if text:
+                return text
+            continue
+        if isinstance(child.tag, str):
+            text = child.text_content().strip()
+            if text:
+                return text[:20]
+    return ""
+
+
+def _link_density(el) -> float:
+    text = el.text_content()
+    total = len(re.sub(r"\s", "", text))
+    if total == 0:
+        return 0.0
+    links = sum(len(re.sub(r"\s", "", a.text_content())) for a in el.iter("a"))
+    return links / total
+
+
+def clean_tree(tree) -> None:
+    """Remove boilerplate blocks in place; unwrap layout tables."""
+    for el in list(tree.iter(*_NEVER)):
+        _drop(el)
+    for el in list(tree.iter(etree.Comment)):
+        _drop(el)
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("html", "body"):
+            continue
+        words = _words(el)
+        if words & _NOISE_WORDS and not _holds_article(el):
+            _drop(el)
+            continue
+        if el.tag in ("div", "ul", "ol", "table", "section", "dl") and _NOISE_HEADINGS.match(_heading_text(el)):
+            if _link_density(el) > 0.3 or len(el.text_content()) < 3000:
+                _drop(el)
+    unwrap_layout_tables(tree)
+
+
+def _holds_article(el) -> bool:
+    """A noisy-named wrapper that still holds most of the page's paragraphs (e.g. id="content-side")."""
+    paragraphs = [p for p in el.iter("p") if len(p.text_content().strip()) > 40]
+    return len(paragraphs) >= 3 and _link_density(el) < 0.2
+
+
+def unwrap_layout_tables(tree) -> None:
+    """Tables used for page layout become divs; data tables (short cells, no blocks inside) stay."""
+    for table in list(tree.iter("table")):
+        cells = table.findall(".//td")
+        nested = any(c.tag in ("p", "div", "table", "h1", "h2", "h3", "br") for c in table.iter() if c is not table)
+        long_cell = any(len((c.text_content() or "").strip()) > 120 for c in cells)
+        if nested or long_cell:
+            for el in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+                el.tag = "div"
+                for attr in ("width", "align", "colspan", "rowspan", "valign"):
+                    el.attrib.pop(attr, None)
+
+
+def _drop(el) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+# Lines inside the article container that are not article text.
+_LINE_PATTERNS = [
+    r"^[\[【(（]?\s*(责任编辑|编辑|责编|审核|校对|值班编辑|实习编辑|监制|主编|终审|审校|编审)\s*[:：|｜]",
+    r"^[\[【(（]?\s*(责任编辑|编辑|责编)\s*\S{1,8}\s*[\]】)）]?$",
+    r"^[\[【(（]?\s*原标题\s*[:：]",
+    r"^[\[【(（]?\s*免责声明",
+    r"^[\[【(（]?\s*(声明|特别声明|版权声明)\s*[:：]",
+    r"^(来源|稿件来源|文章来源|信息来源|转载自|本文来源)\s*[:：|｜]\s*\S{1,30}$",
+    r"^(作者|记者|撰稿|通讯员|摄影)\s*[:：|｜]?\s*\S{1,20}$",
+    r"^(发布时间|发表时间|时间|日期|发布日期|更新时间)\s*[:：]",
+    r"^(分享到|分享至|扫一扫|扫描二维码|微信扫一扫|打开微信|长按识别|手机看新闻|关注公众号)",
+    r"(扫一扫|二维码).{0,20}(关注|手机|分享|下载|阅读)",
+    r"^(关键词|标签|Tags?)\s*[:：>]",
+    r"^(字号|字体)\s*[:：]?\s*[大中小]?",
+    r"^【?(打印|关闭)(本页|窗口)】?",
+    r"^(评论|我要评论|我要跟帖|已输入\d+字|网友评论|发表评论|条评论|参与评论)",
+    r"^(上一篇|下一篇|返回(顶部|列表|首页))",
+    r"^(相关(新闻|推荐|阅读|报道|链接)|热点推荐|延伸阅读|推荐阅读|为您推荐|猜你喜欢)\s*[:：]?$",
+    r"^[（(]?本文来自.{0,30}(APP|客户端|公众号)",
+    r"^(更多猛料|欢迎扫描|下载.{0,10}客户端)",
+    r"^(违法和不良信息举报|举报(电话|邮箱)|互联网新闻信息服务许可证|.{0,10}ICP(备|证)\s*\d)",
+    r"^(以上内容为资讯信息快照|快照生成时间|信息原文地址|原文链接|本站信息快照)",
+    r"^(反侵权公告|版权所有|Copyright|©)",
+    r"^(网友评论仅供其表达个人看法|本网站所刊登的信息)",
+    r"^\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(\d{1,2}:\d{2}(:\d{2})?)?\s*(来源\s*[:：].{0,30})?$",
+    r"^[-+•·|]?\s*(推荐|娱乐|体育|财经|时尚|科技|军事|汽车|首页|\+)\s*$",
+]
+_LINE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.I)
+_LEAD = re.compile(r"^(本文转自|转自|来源)\s*[:：]\s*[^\s，。]{2,24}\s+")
+
+
+def is_boilerplate_line(line: str) -> bool:
+    return bool(_LINE.search(line.strip()))
+
+
+def strip_reprint_lead(paragraph: str) -> str:
+    """'本文转自：某网　正文…' -> '正文…' (the lead names the source; the text follows)."""
+    return _LEAD.sub("", paragraph.strip().replace("\u3000", " "), count=1).strip()

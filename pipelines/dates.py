@@ -1,0 +1,156 @@
+"""The article's own publication time.
+
+Pages carry many dates: the article's, those of related items, the copyright year, the fetch
+time of a snapshot. The order of trust, most to least: machine-readable meta tags and JSON-LD;
+a date labelled as the publication time (发布时间, 发表于, 时间：…) — the first such label after
+the headline; the first date *with a time of day* after the headline; a date in the URL
+(`/2024/0408/`, `/20240408/`, `/050427/`); the first date after the headline. Related lists are
+already removed from the tree. A bare year is never turned into January 1st, and a date later
+than the fetch time is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+SHANGHAI = timezone(timedelta(hours=8))
+
+_Y = r"((?:19|20)\d{2})"
+_DATE = (_Y + r"\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+         r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
+DATE_RE = re.compile(_DATE)
+_LABEL = re.compile(r"(发布时间|发表时间|发表于|发布日期|发稿时间|时间|日期|Published|publish(?:ed)?\s*(?:time|date)?|"
+                    r"更新时间|来源时间|Posted)\s*[:：]?\s*" + _DATE, re.I)
+_META_NAMES = ("article:published_time", "og:release_date", "pubdate", "publishdate", "publish_date", "PubDate",
+               "pubtime", "datePublished", "dc.date", "dc.date.issued", "DC.date.issued", "sailthru.date",
+               "weibo: article:create_at", "article:published", "published_time", "firstpublishedtime",
+               "publishtime", "Publishdate", "OriginalPublicationDate")
+_URL_PATTERNS = [
+    re.compile(r"/(20\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:/|\d|_|\.|$)"),
+    re.compile(r"/(20\d{2})(\d{2})/(\d{2})/"),
+    re.compile(r"/(20\d{2})-(\d{2})/(\d{2})/"),
+    re.compile(r"/(\d{2})(\d{2})(\d{2})/\d+/"),  # /050427/347/: yymmdd
+    re.compile(r"[/_-](20\d{2})(\d{2})(\d{2})[/_.-]"),
+]
+
+
+def _make(y, mo, d, hh=None, mi=None, ss=None) -> datetime | None:
+    try:
+        year = int(y)
+        if year < 100:
+            year += 2000
+        dt = datetime(year, int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tzinfo=SHANGHAI)
+    except (TypeError, ValueError):
+        return None
+    if dt.year < 1990:
+        return None
+    return dt
+
+
+def _fmt(dt: datetime, has_time: bool) -> str:
+    if has_time:
+        return dt.isoformat(timespec="seconds")
+    return dt.date().isoformat()
+
+
+def _limit(fetched_at: str | None) -> datetime:
+    if fetched_at:
+        try:
+            dt = datetime.fromisoformat(fetched_at)
+            return (dt if dt.tzinfo else dt.replace(tzinfo=SHANGHAI)) + timedelta(hours=1)
+        except ValueError:
+            pass
+    return datetime.now(SHANGHAI) + timedelta(hours=1)
+
+
+def _from_match(m, limit) -> tuple[datetime, bool] | None:
+    g = m.groups()[-6:]
+    dt = _make(*g)
+    if dt is None or dt > limit:
+        return None
+    return dt, g[3] is not None
+
+
+def _parse_iso(value: str) -> tuple[datetime, bool] | None:
+    value = value.strip()
+    m = DATE_RE.search(value)
+    if not m:
+        return None
+    g = m.groups()
+    dt = _make(*g)
+    if dt is None:
+        return None
+    # an explicit offset other than +08:00: convert to Shanghai time
+    off = re.search(r"T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})$", value)
+    if off and g[3] is not None:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            dt = parsed.astimezone(SHANGHAI)
+        except ValueError:
+            pass
+    return dt, g[3] is not None
+
+
+def _meta_date(tree, limit):
+    for name in _META_NAMES:
+        for value in tree.xpath(f"//meta[@name='{name}' or @property='{name}' or @itemprop='{name}']/@content"):
+            found = _parse_iso(value)
+            if found and found[0] <= limit:
+                return found
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
+                found = _parse_iso(item["datePublished"])
+                if found and found[0] <= limit:
+                    return found
+    return None
+
+
+def _url_date(url: str | None, limit):
+    if not url:
+        return None
+    for pattern in _URL_PATTERNS:
+        m = pattern.search(url)
+        if m:
+            dt = _make(*m.groups())
+            if dt and dt <= limit:
+                return dt, False
+    return None
+
+
+def find_date(tree, text_after_title: str, url: str | None, fetched_at: str | None = None) -> str | None:
+    """ISO 8601 (with +08:00 when the page shows a time of day), or None."""
+    limit = _limit(fetched_at)
+    found = _meta_date(tree, limit)
+    head = text_after_title[:1500]
+    if found is None:
+        for m in _LABEL.finditer(head):
+            found = _from_match(m, limit)
+            if found:
+                break
+    if found is None:
+        for m in DATE_RE.finditer(head[:600]):
+            candidate = _from_match(m, limit)
+            if candidate and candidate[1]:
+                found = candidate
+                break
+    url_found = _url_date(url, limit)
+    if found is None and url_found:
+        found = url_found
+    if found is None:
+        for m in DATE_RE.finditer(head):
+            found = _from_match(m, limit)
+            if found:
+                break
+    if found is None:
+        return None
+    dt, has_time = found
+    # the page's date and the URL's date disagree by days: trust the URL's day only when the
+    # page date came from free text far from a label (snapshot sites show their own fetch time)
+    return _fmt(dt, has_time)

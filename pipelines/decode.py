@@ -1,0 +1,85 @@
+"""Bytes to text without mojibake.
+
+Chinese sites still serve GB2312/GBK, often with a header and a meta tag that disagree, and
+their pages contain characters (rare names, places) that only GB18030 has. So every label of
+the GB family is widened to GB18030, the candidates (BOM, header, meta, UTF-8) are tried
+strictly in turn, and a page that decodes under none of them, or is binary, is refused with a
+reason instead of being stored as replacement characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from pipelines.errors import Rejected
+
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "windows-936", "euc-cn", "hz-gb-2312"}
+_BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+
+
+def widen(label: str | None) -> str | None:
+    """A charset label as the codec to decode with: the GB family becomes GB18030."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in _GB_FAMILY:
+        return "gb18030"
+    if label in ("iso-8859-1", "latin-1", "us-ascii", "ascii"):
+        return "windows-1252"  # what browsers do; also never the right guess for a Chinese page
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """(text, codec). Raises Rejected("decode", "not_text"| "undecodable", …) when it is not text."""
+    if not data or not data.strip():
+        raise Rejected("extract", "empty_body", "the response body is empty")
+    head = data[:4096]
+    if b"\x00" in head and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Rejected("decode", "not_text", "binary content (NUL bytes), not an HTML page")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace"), codec
+    header = _HEADER.search(content_type or "")
+    meta = _META.search(head)
+    candidates = [widen(header and header.group(1)), widen(meta and meta.group(1).decode("ascii", "ignore")),
+                  "utf-8", "gb18030"]
+    tried = []
+    for codec in candidates:
+        if not codec or codec in tried:
+            continue
+        tried.append(codec)
+        if codec == "windows-1252" and _looks_cjk_bytes(data):
+            continue  # a Chinese page mislabelled as latin-1: try the real candidates first
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _control_ratio(text) > 0.05:
+            raise Rejected("decode", "not_text", f"decodes as {codec} but is mostly control characters")
+        return text, codec
+    # Nothing decodes strictly: accept GB18030 or UTF-8 with a few bad bytes, refuse worse.
+    for codec in ("utf-8", "gb18030"):
+        text = data.decode(codec, errors="replace")
+        if text.count("\ufffd") <= max(3, len(text) // 2000):
+            return text, codec
+    raise Rejected("decode", "undecodable",
+                   f"bytes decode under none of {', '.join(tried)} without many errors")
+
+
+def _looks_cjk_bytes(data: bytes) -> bool:
+    high = sum(1 for b in data[:20000] if b >= 0x80)
+    return high > 200
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return bad / len(sample)

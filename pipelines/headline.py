@@ -1,0 +1,99 @@
+"""The headline as the page shows it — not the <title> with its site suffix, not the site name.
+
+The <title> nearly always contains the headline, plus a site suffix (`_新华网`, `-苏银`,
+`|香港_新浪新闻`, or just a space and the site name). Headings on the page (h1/h2, og:title,
+elements named *title*) contain the headline too, plus channel names and logos. So: the
+longest heading that is part of the <title> wins; without one, the <title> minus the segments
+that look like a site name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SEPARATORS = re.compile(r"\s*(?:_|\||｜|－|—|–|-{1,2}|::|»)\s*|\s{2,}")
+_SITE_WORDS = re.compile(r"(网|新闻|频道|中心|在线|门户|日报|晚报|早报|时报|客户端|首页|论坛|资讯|官网|政府|"
+                         r"Powered|Discuz|\.com|\.cn|社区|电视台|广播|报业|传媒|融媒|之窗|之声|新浪|搜狐|腾讯|网易|凤凰)",
+                         re.I)
+_HEADING_XPATH = ("//h1 | //h2 | //h3 | //*[contains(@class,'title') or contains(@id,'title') or "
+                  "contains(@class,'Title') or contains(@id,'Title') or contains(@class,'headline') or "
+                  "contains(@id,'subject') or contains(@class,'biaoti')]")
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", " ", text or "").strip()
+
+
+def looks_like_site_name(segment: str, site_names: set[str]) -> bool:
+    s = _norm(segment)
+    if not s:
+        return True
+    if s in site_names:
+        return True
+    return len(s) <= 12 and bool(_SITE_WORDS.search(s))
+
+
+def title_without_site(title: str, site_names: set[str]) -> str:
+    """The <title> with trailing (and leading) site-name segments removed."""
+    title = _clean(title)
+    parts = _SEPARATORS.split(title)
+    seps = _SEPARATORS.findall(title)
+    while len(parts) > 1 and looks_like_site_name(parts[-1], site_names):
+        parts.pop()
+        seps.pop()
+    while len(parts) > 1 and looks_like_site_name(parts[0], site_names) and len(_norm(parts[0])) <= 8:
+        parts.pop(0)
+        seps.pop(0)
+    # a site name glued on with one space: "某某标题 松花江网"
+    if len(parts) == 1 and " " in parts[0]:
+        head, _, tail = parts[0].rpartition(" ")
+        if head and looks_like_site_name(tail, site_names) and len(_norm(head)) >= 4:
+            parts = [head]
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:]):
+        out += sep + part
+    return out.strip()
+
+
+def find_title(tree) -> str | None:
+    raw_title = _clean(tree.xpath("string(//title)"))
+    site_names = {_norm(m) for m in tree.xpath("//meta[@property='og:site_name' or @name='og:site_name' or "
+                                                 "@name='application-name' or @name='apple-mobile-web-app-title']"
+                                                 "/@content")}
+    metas = [_clean(m) for m in tree.xpath("//meta[@property='og:title' or @name='og:title' or @name='title' or "
+                                            "@name='ArticleTitle' or @name='twitter:title']/@content")]
+    headings = []
+    for el in tree.xpath(_HEADING_XPATH)[:60]:
+        if el.tag in ("title", "meta", "head", "html", "body"):
+            continue
+        text = _clean(el.text_content())
+        if 4 <= len(_norm(text)) <= 80:
+            headings.append(text)
+    candidates = metas + headings
+    nt = _norm(raw_title)
+    # 1. the longest heading that is part of the <title>, not a site name
+    inside = [c for c in candidates if _norm(c) and _norm(c) in nt and not looks_like_site_name(c, site_names)
+              and len(_norm(c)) >= 4]
+    if inside:
+        best = max(inside, key=lambda c: len(_norm(c)))
+        # prefer the on-page heading's own spelling over the meta tag's
+        return best
+    cleaned = title_without_site(raw_title, site_names)
+    nc = _norm(cleaned)
+    # 2. a heading that contains the cleaned <title> (the page adds a subtitle or a tag)
+    around = [c for c in headings if nc and nc in _norm(c) and len(_norm(c)) <= 2 * len(nc)]
+    if around:
+        return min(around, key=lambda c: len(_norm(c)))
+    if cleaned and not looks_like_site_name(cleaned, site_names):
+        return cleaned
+    # 3. the first heading that is not a site name
+    for c in candidates:
+        if not looks_like_site_name(c, site_names):
+            return c
+    return cleaned or None
