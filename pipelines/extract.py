@@ -31,6 +31,8 @@ from pipelines.headline import find_title
 
 EXTRACTOR_VERSION = "1.0"
 MIN_BODY_CHARS = 30
+import os, json as _j
+_TRAF_OPTS = _j.loads(os.environ.get("TRAF", "{}"))
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
                "article", "ul", "ol", "dd", "dt", "blockquote", "header", "footer", "form", "center", "pre"}
@@ -126,7 +128,7 @@ def _body(tree, url: str | None) -> list[str]:
     spare = copy.deepcopy(tree)
     extracted = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
                                     include_images=False, include_links=False, deduplicate=False,
-                                    favor_recall=True, output_format="txt") or ""
+                                    **_TRAF_OPTS, output_format="txt") or ""
     first = [p.strip() for p in extracted.split("\n") if p.strip()]
     second = density_paragraphs(spare)
     if not second:
@@ -146,26 +148,24 @@ def _body(tree, url: str | None) -> list[str]:
 def density_paragraphs(tree) -> list[str]:
     """Second opinion: the paragraphs of the block with the most non-link prose.
 
-    Scores every element that directly holds paragraphs (p, or text split by <br>) by the
-    characters of prose in them; link-heavy paragraphs (lists of headlines) do not count.
+    Scores every element by the prose its direct paragraphs hold (<p> children, or text runs
+    split by <br>); link-heavy paragraphs (lists of headlines) and short widget lines do not
+    count. Only direct children, so the page wrapper cannot win with its header and footer.
     """
     best, best_score = None, 0.0
     for parent in tree.iter():
-        if not isinstance(parent.tag, str) or parent.tag in ("html", "head", "script", "style", "a"):
+        if not isinstance(parent.tag, str) or parent.tag in ("html", "head", "script", "style", "a", "p"):
             continue
         score = 0.0
         for child in parent:
-            if not isinstance(child.tag, str) or child.tag not in ("p", "div", "section", "span", "font", "br"):
-                continue
-            if child.tag == "div" and len(child) > 3:
-                continue
-            text = child.text_content() if child.tag != "br" else (child.tail or "")
-            prose = _prose_chars(child, text)
-            if prose >= 15:
-                score += prose
-        own = _squash(parent.text or "") + "".join(_squash(c.tail or "") for c in parent if c.tag == "br")
-        if len(own) > 30 and any(c.tag == "br" for c in parent):
-            score += len(own)
+            if child.tag == "p":
+                score += _prose_chars(child, child.text_content())
+            elif child.tag == "br":
+                tail = child.tail or ""
+                score += _prose_chars(None, tail)
+        lead = parent.text or ""
+        if any(c.tag == "br" for c in parent):
+            score += _prose_chars(None, lead)
         if score > best_score:
             best, best_score = parent, score
     if best is None or best_score < 60:
@@ -177,8 +177,8 @@ def _prose_chars(el, text: str) -> float:
     total = len(_squash(text))
     if total == 0:
         return 0
-    links = sum(len(_squash(a.text_content())) for a in el.iter("a")) if el.tag != "br" else 0
-    if links / total > 0.5:
+    links = sum(len(_squash(a.text_content())) for a in el.iter("a")) if el is not None else 0
+    if links / total > 0.5 or total - links < 10:
         return 0
     punct = len(re.findall(r"[，。；！？、,.]", text))
     return total - links if punct else (total - links) * 0.3
