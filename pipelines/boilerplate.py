@@ -146,9 +146,30 @@ _LINE_PATTERNS = [
     r"^(网友评论仅供其表达个人看法|本网站所刊登的信息)",
     r"^\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(\d{1,2}:\d{2}(:\d{2})?)?\s*(来源\s*[:：].{0,30})?$",
     r"^[-+•·|]?\s*(推荐|娱乐|体育|财经|时尚|科技|军事|汽车|首页|\+)\s*$",
+    r"^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页",
+    r"^.{0,12}(上一页|下一页).{0,12}$",
+    r"^(发送给朋友|打印本文|收藏本文|推荐给朋友|复制链接|我要纠错|大\s*中\s*小)$",
 ]
 _LINE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.I)
 _LEAD = re.compile(r"^(本文转自|转自|来源)\s*[:：]\s*[^\s，。]{2,24}\s+")
+
+
+# A line after which the rest of the container is not the article any more.
+_STOP = re.compile(
+    r"^[\[【(（■]?\s*(反侵权公告|版权声明|免责声明|点击进入专题|幻灯欣赏|相关(新闻|阅读|报道|链接|推荐|文章)|延伸阅读|"
+    r"推荐阅读|热点推荐|更多精彩|猜你喜欢|为您推荐|新浪新闻公众号|All Rights Reserved|网友评论|我来说两句|"
+    r"以上内容为资讯信息快照|本站信息快照)"
+)
+_BYLINE_LINE = re.compile(r"^[^，。；！？]{0,12}(记者|通讯员|特约撰稿|撰文|文/|图/|摄影)[^，。；！？]{1,30}$")
+
+
+def is_stop_line(line: str) -> bool:
+    return bool(_STOP.match(line.strip()))
+
+
+def is_byline_line(line: str) -> bool:
+    """'新京报记者 彭冲 山东冠县报道', '光明日报记者 王建宏 张文攀' above the text."""
+    return len(line) <= 40 and bool(_BYLINE_LINE.match(line.strip()))
 
 
 def is_boilerplate_line(line: str) -> bool:

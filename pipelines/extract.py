@@ -22,7 +22,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipelines.boilerplate import clean_tree, is_boilerplate_line, strip_reprint_lead
+from pipelines.boilerplate import clean_tree, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
 from pipelines.byline import find_author, find_original_url, find_outlet
 from pipelines.dates import DATE_RE, find_date
 from pipelines.decode import decode_html
@@ -31,8 +31,6 @@ from pipelines.headline import find_title
 
 EXTRACTOR_VERSION = "1.0"
 MIN_BODY_CHARS = 30
-import os, json as _j
-_TRAF_OPTS = _j.loads(os.environ.get("TRAF", "{}"))
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
                "article", "ul", "ol", "dd", "dt", "blockquote", "header", "footer", "form", "center", "pre"}
@@ -128,7 +126,7 @@ def _body(tree, url: str | None) -> list[str]:
     spare = copy.deepcopy(tree)
     extracted = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
                                     include_images=False, include_links=False, deduplicate=False,
-                                    **_TRAF_OPTS, output_format="txt") or ""
+                                    output_format="txt") or ""
     first = [p.strip() for p in extracted.split("\n") if p.strip()]
     second = density_paragraphs(spare)
     if not second:
@@ -233,8 +231,13 @@ def _forum_author(tree) -> str | None:
 def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
     """Drop byline/editor/widget lines, the repeated headline, and reprint lead-ins."""
     nt = _squash(title or "")
+    total = sum(len(_squash(p)) for p in paragraphs)
     out: list[str] = []
+    seen = 0
     for i, raw in enumerate(paragraphs):
+        seen += len(_squash(raw))
+        if out and is_stop_line(raw) and seen - len(_squash(raw)) >= 0.4 * total:
+            break  # a 相关/版权/专题 block after the text: the article has ended
         p = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
         if not p:
             continue
@@ -246,6 +249,8 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
         if nt and (sp == nt or (len(sp) <= len(nt) + 2 and nt in sp)):
             continue  # the headline repeated inside the container
         if is_boilerplate_line(p):
+            continue
+        if len(out) < 2 and is_byline_line(p):
             continue
         if not out and re.fullmatch(r"[【\[][^】\]]{1,12}[】\]]", sp):
             continue  # a column tag above the text: 【新春走基层】

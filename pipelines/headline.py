@@ -61,6 +61,15 @@ def title_without_site(title: str, site_names: set[str]) -> str:
     return out.strip()
 
 
+_SUFFIX = re.compile(r"\s*(?:_|\||｜|-|－)\s*[^_|｜\-－\s，。！？、]{1,8}$")
+
+
+def strip_suffix(text: str) -> str:
+    """'标题_苏银' / '标题-苏银' -> '标题' (a short trailing segment after a separator is a site tag)."""
+    stripped = _SUFFIX.sub("", text)
+    return stripped if len(_norm(stripped)) >= 6 else text
+
+
 def find_title(tree) -> str | None:
     raw_title = _clean(tree.xpath("string(//title)"))
     site_names = {_norm(m) for m in tree.xpath("//meta[@property='og:site_name' or @name='og:site_name' or "
@@ -81,9 +90,7 @@ def find_title(tree) -> str | None:
     inside = [c for c in candidates if _norm(c) and _norm(c) in nt and not looks_like_site_name(c, site_names)
               and len(_norm(c)) >= 4]
     if inside:
-        best = max(inside, key=lambda c: len(_norm(c)))
-        # prefer the on-page heading's own spelling over the meta tag's
-        return best
+        return strip_suffix(max(inside, key=lambda c: len(_norm(c))))
     cleaned = title_without_site(raw_title, site_names)
     nc = _norm(cleaned)
     # 2. a heading that contains the cleaned <title> (the page adds a subtitle or a tag)
