@@ -22,7 +22,7 @@ ARCHIVE_DB = "archive.db"
 REFETCH_REJECTED = False
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.SkipArchivedMiddleware": 50,
+    "crawler.middlewares.SkipArchivedMiddleware": 110,  # after robots.txt (100)
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,

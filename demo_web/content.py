@@ -261,7 +261,7 @@ REPRINTS = [
     ("xw103", dict(
         id="kz3002", site="kuaizhao", date="2024-05-14 07:20", outlet="新闻在线", author="",
         lead="本文转自：新闻在线",
-        drop_paragraph=None,
+        drop_paragraph=1,
         footer="（编辑：郑航）",
     )),
 ]

@@ -123,7 +123,7 @@ def xinwen_rss() -> str:
         link = "http://127.0.0.1:8765" + article_path(a)  # rewritten to the real base by the server
         if a["id"] == "xw102":  # a shared link with tracking parameters: the same page
             link += "?utm_source=rss&utm_medium=feed&spm=c1.d2"
-        items.append(f"<item><title>{escape(a['title'])}</title><link>{link}</link>"
+        items.append(f"<item><title>{escape(a['title'])}</title><link>{escape(link)}</link>"
                      f"<pubDate>{a['date']}</pubDate></item>")
     return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>新闻在线·要闻</title>'
             f'<link>http://127.0.0.1:8765/xinwen/</link>{"".join(items)}</channel></rss>')
@@ -313,7 +313,7 @@ def manifest() -> dict:
              "reprint_of": article_path(BY_ID[a["original"]]) if "original" in a else None}
             for a in ALL
         ],
-        "boilerplate": [t for t, _ in HOT_NEWS] + ["扫一扫", "ICP", "免责", "登录", "相关新闻", "快照生成时间"],
+        "boilerplate": [t for t, _ in HOT_NEWS] + ["扫一扫", "ICP", "立即注册", "请先登录", "相关新闻", "快照生成时间", "责任编辑", "本文转自", "支持 反对"],
         "lookalikes": [("/zhengfu/system/2024/06/20/030007.shtml", "/zhengfu/system/2024/09/25/030008.shtml")],
         "tracking_urls": {"/xinwen/2024/0510/xw102.html?utm_source=rss&utm_medium=feed&spm=c1.d2":
                           "/xinwen/2024/0510/xw102.html"},

@@ -168,12 +168,20 @@ class Archive:
     # -- incremental crawling -------------------------------------------------------------
 
     def is_fetched(self, url: str, include_rejected: bool = True) -> bool:
-        """Has this article URL (or its canonical form) been fetched before?"""
+        """Has this article URL (or its canonical form) been fetched before?
+
+        A new spelling of an archived page (another tracking parameter, a fragment) is recorded
+        in `article_urls` on the way, so every URL that led to an article is kept.
+        """
         canonical = dedupe.canonical_url(url)
-        if self.conn.execute(
-            "SELECT 1 FROM article_urls WHERE url IN (?, ?) OR canonical_url = ? LIMIT 1",
-            (url, canonical, canonical),
-        ).fetchone():
+        row = self.conn.execute(
+            "SELECT url, article_id FROM article_urls WHERE url IN (?, ?) OR canonical_url = ? "
+            "ORDER BY url = ? DESC LIMIT 1", (url, canonical, canonical, url),
+        ).fetchone()
+        if row:
+            if row[0] != url:
+                with self.db.atomic():
+                    self._add_urls([url], row[1], None)
             return True
         if include_rejected:
             return self.conn.execute("SELECT 1 FROM pages WHERE url = ? LIMIT 1", (url,)).fetchone() is not None
