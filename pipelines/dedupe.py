@@ -1,62 +1,94 @@
-"""Deduplication at three levels (first version): URL, exact text, near-duplicate (reprint).
+"""Deduplication at three levels: the URL, the exact text, the story (reprints).
 
-- `canonical_url`: one spelling per page (host case, default port, fragment, tracking parameters).
+- `canonical_url`: one spelling per page (scheme/host case, default port, fragment, tracking
+  parameters, index pages, declared mobile hosts).
 - `body_hash`: a hash of the normalised text; equal hashes are one article with several URLs.
-- `StoryIndex`: MinHash over character 5-grams with LSH bands stored in SQLite; a candidate is
-  confirmed by containment (an excerpt or a cut version still matches).
+- `is_near_duplicate` / `StoryIndex`: a reprint (转载) — another lead, a "本文转自" line, an
+  editor footer, a cut paragraph, traditional characters, a snapshot site's wrapping — joins the
+  story of the earliest archived article it matches, while look-alikes (the next sitting of the
+  same meeting, a template story about another event) stay apart.
+
+Matching compares normalised text by *containment* (so an excerpt still matches), then checks
+what differs: a reprint adds or removes whole passages, a template story *substitutes* small
+pieces (a date, a number, a place, a name) inside otherwise equal text. Candidates come from a
+MinHash LSH index stored in archive.db (`dedupe_bands`), looked up per insert, never a scan.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
 import sqlite3
 import unicodedata
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-TRACKING = re.compile(r"^(utm_\w+|spm|from|share|share_token|shareid|scene|isappinstalled|wfr|wxfrom|"
-                      r"_wv|timestamp|source|f|ref|refer)$", re.I)
-INDEX_PAGE = re.compile(r"/(index|default)\.(html?|shtml|php|aspx?)$", re.I)
+import numpy as np
+
+# ------------------------------------------------------------------------------------ URL level
+
+TRACKING = re.compile(r"^(utm_\w+|spm|from|share|share_\w+|shareid|sharer?|scene|isappinstalled|wfr|wxfrom|"
+                      r"clicktime|enterid|_wv|timestamp|ts|refer|ref|fromsource|source|s_\w+|bdshare\w*|"
+                      r"fbclid|gclid|mpshare|srcid|from_\w+)$", re.I)
+INDEX_PAGE = re.compile(r"/(index|default)\.(html?|shtml|php|aspx?|jsp)$", re.I)
 
 
 def canonical_url(url: str, mobile_hosts: dict[str, str] | None = None) -> str:
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower() or "http"
-    host = (parts.hostname or "").lower()
+    """The one spelling of a URL that the archive keys articles by."""
+    parts = urlsplit((url or "").strip())
+    scheme = (parts.scheme or "http").lower()
+    host = (parts.hostname or "").lower().rstrip(".")
     if mobile_hosts and host in mobile_hosts:
         host = mobile_hosts[host].lower()
-    port = parts.port
-    netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
-    path = parts.path or "/"
-    path = INDEX_PAGE.sub("/", path)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, {"http": 80, "https": 443}.get(scheme)) else f"{host}:{port}"
+    path = INDEX_PAGE.sub("/", parts.path or "/")
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if not TRACKING.match(k)))
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+# ------------------------------------------------------------------------------------ text level
+
+_PINYIN = re.compile(r"[（(]\s*[a-zA-Zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü\s'’-]{2,40}\s*[）)]")
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
+_LEAD = re.compile(r"^(本文转自|转自|来源|稿件来源|原标题)[:：][^\n。]{0,40}?(?=\s|$)", re.M)
+
+
+def _simplified(text: str) -> str:
+    from pipelines.classify import to_simplified  # shares the OpenCC tables and the cheap pre-check
+
+    return to_simplified(text)
 
 
 def normalise(text: str) -> str:
-    """Text reduced to what a reprint keeps: NFKC (full/half width), no punctuation or spaces."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    """What survives reprinting: simplified characters, NFKC widths, no pinyin notes,
+    no punctuation or whitespace, lower case."""
+    text = _simplified(text or "")
+    text = unicodedata.normalize("NFKC", text)
+    text = _PINYIN.sub("", text)
+    text = _LEAD.sub("", text)
+    return _DROP.sub("", text).lower()
 
 
 def body_hash(body: str) -> str:
     return hashlib.sha1(normalise(body).encode("utf-8")).hexdigest()
 
 
-K = 5
-NUM_PERM = 64
-BANDS = 16
-ROWS = NUM_PERM // BANDS
-_MASK = (1 << 61) - 1
-_SEEDS = [(hashlib.blake2b(str(i).encode(), digest_size=8).digest()) for i in range(NUM_PERM)]
+# ------------------------------------------------------------------------------------ near level
+
+K = 5                   # characters per shingle
+CONTAINMENT = 0.75      # share of the shorter text's shingles found in the longer
+DATE_WINDOW_DAYS = 365  # a reprint appears within a year of its original
 
 
-def shingles(text: str) -> set[str]:
-    t = normalise(text)
+def shingles(text: str, normalised: bool = False) -> set[str]:
+    t = text if normalised else normalise(text)
     return {t[i:i + K] for i in range(max(1, len(t) - K + 1))} if t else set()
 
 
@@ -66,39 +98,75 @@ def containment(a: set, b: set) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+def substitutions(a: str, b: str) -> list[tuple[str, str]]:
+    """Small in-place replacements between two normalised texts (what a template changes)."""
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [(a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in sm.get_opcodes()
+            if op == "replace" and (i2 - i1) <= 16 and (j2 - j1) <= 16]
+
+
+def near_duplicate_normalised(na: str, nb: str) -> bool:
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    if containment(shingles(na, True), shingles(nb, True)) < CONTAINMENT:
+        return False
+    subs = substitutions(na, nb)
+    if any(re.search(r"\d", x + y) for x, y in subs):
+        return False  # another date, figure or sitting: another event
+    return len(subs) <= 1  # two or more swapped names/places: a template story about someone else
 
 
 def is_near_duplicate(a: str, b: str) -> bool:
-    sa, sb = shingles(a), shingles(b)
-    if containment(sa, sb) < 0.8:
-        return False
-    # template guard: the shorter text's numbers must all occur in the longer one
-    na, nb = set(_NUMBERS.findall(normalise(a))), set(_NUMBERS.findall(normalise(b)))
-    small, big = (na, nb) if len(sa) <= len(sb) else (nb, na)
-    return small <= big
+    """Same story (a reprint or version of it)? The pipeline's rule, for the pair scorer."""
+    return near_duplicate_normalised(normalise(a), normalise(b))
 
 
-def _minhash(sh: set[str]) -> list[int]:
-    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in sh]
-    sig = []
-    for seed in _SEEDS:
-        x = int.from_bytes(seed, "little")
-        sig.append(min(((h ^ x) * 0x9E3779B97F4A7C15) & _MASK for h in hashes) if hashes else 0)
-    return sig
+# ------------------------------------------------------------------------------------ the index
+
+BANDS, ROWS = 24, 3
+NUM_PERM = BANDS * ROWS
+_PRIME = np.uint64((1 << 61) - 1)
+_rng = np.random.default_rng(20240508)
+_A = _rng.integers(1, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
+_B = _rng.integers(0, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
 
 
-def _bands(sig: list[int]) -> list[int]:
-    out = []
-    for b in range(BANDS):
-        chunk = sig[b * ROWS:(b + 1) * ROWS]
-        h = hashlib.blake2b(repr((b, chunk)).encode(), digest_size=8).digest()
-        out.append(int.from_bytes(h, "little", signed=True))
-    return out
+def _shingle_hashes(sh: set[str]) -> np.ndarray:
+    return np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") >> 4
+                        for s in sh), dtype=np.uint64, count=len(sh))
+
+
+def band_keys(normalised_text: str) -> list[int]:
+    """LSH keys of a text: one signed 64-bit integer per band (band number mixed in)."""
+    sh = shingles(normalised_text, True)
+    if not sh:
+        return []
+    h = _shingle_hashes(sh)
+    # (a*h + b) mod p, vectorised over permutations x shingles; wraparound of uint64 is fine for hashing
+    sig = ((np.outer(_A, h) + _B[:, None]) % _PRIME).min(axis=1)
+    keys = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS:(band + 1) * ROWS].tobytes() + bytes([band])
+        keys.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little", signed=True))
+    return keys
+
+
+def _days_apart(a: str | None, b: str | None) -> float:
+    if not a or not b:
+        return 0.0
+    try:
+        da = datetime.fromisoformat(a[:10])
+        db = datetime.fromisoformat(b[:10])
+    except ValueError:
+        return 0.0
+    return abs((da - db).days)
 
 
 class StoryIndex:
-    """LSH band table in archive.db: (band hash -> article id), looked up per insert."""
+    """Near-duplicate index inside archive.db. Never commits: the caller's transaction covers
+    the article, its index rows and its story row together."""
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
@@ -108,34 +176,44 @@ class StoryIndex:
             "CREATE TABLE IF NOT EXISTS stories (id INTEGER PRIMARY KEY, title TEXT, size INTEGER, sites TEXT, "
             "outlets TEXT, source_outlet TEXT, first_published TEXT, last_published TEXT)")
 
+    def candidates(self, keys: list[int]) -> list[int]:
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return [r[0] for r in self.conn.execute(
+            f"SELECT article_id FROM dedupe_bands WHERE band IN ({marks}) "
+            f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT 50", keys)]
+
     def find_story(self, body: str, published_at: str | None) -> int | None:
-        bands = _bands(_minhash(shingles(body)))
-        marks = ",".join("?" * len(bands))
-        ids = [r[0] for r in self.conn.execute(
-            f"SELECT DISTINCT article_id FROM dedupe_bands WHERE band IN ({marks}) ORDER BY article_id", bands)]
-        for aid in ids:
-            row = self.conn.execute("SELECT body, story_id FROM articles WHERE id = ?", (aid,)).fetchone()
-            if row and row[1] is not None and is_near_duplicate(body, row[0]):
-                return row[1]
-        return None
+        """story_id of the earliest archived article this body is a reprint of, else None."""
+        nb = normalise(body)
+        matches = []
+        for aid in self.candidates(band_keys(nb)):
+            row = self.conn.execute("SELECT body, story_id, published_at FROM articles WHERE id = ?", (aid,)).fetchone()
+            if row is None or row[1] is None or _days_apart(published_at, row[2]) > DATE_WINDOW_DAYS:
+                continue
+            if near_duplicate_normalised(nb, normalise(row[0])):
+                matches.append((row[2] or "9999", aid, row[1]))
+        return min(matches)[2] if matches else None
 
     def add(self, article_id: int, story_id: int, body: str, published_at: str | None) -> None:
         self.conn.executemany("INSERT INTO dedupe_bands (band, article_id) VALUES (?, ?)",
-                              [(b, article_id) for b in _bands(_minhash(shingles(body)))])
+                              [(k, article_id) for k in band_keys(normalise(body))])
 
 
 def update_story(conn: sqlite3.Connection, story_id: int) -> None:
+    """Recompute one `stories` row from its articles (size, sites, outlets, first/last date)."""
     rows = conn.execute("SELECT id, title, site, outlet, published_at FROM articles WHERE story_id = ? ORDER BY id",
                         (story_id,)).fetchall()
     if not rows:
         conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
         return
-    dates = sorted(r[4] for r in rows if r[4])
+    dated = sorted((r for r in rows if r[4]), key=lambda r: r[4])
+    first = dated[0] if dated else rows[0]
     sites = sorted({r[2] for r in rows if r[2]})
     outlets = sorted({r[3] for r in rows if r[3]})
     conn.execute(
         "INSERT OR REPLACE INTO stories (id, title, size, sites, outlets, source_outlet, first_published, "
         "last_published) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (story_id, rows[0][1], len(rows), json.dumps(sites, ensure_ascii=False),
-         json.dumps(outlets, ensure_ascii=False), rows[0][3], dates[0] if dates else None,
-         dates[-1] if dates else None))
+        (story_id, first[1], len(rows), json.dumps(sites, ensure_ascii=False), json.dumps(outlets, ensure_ascii=False),
+         first[3], dated[0][4] if dated else None, dated[-1][4] if dated else None))
