@@ -105,6 +105,9 @@ def substitutions(a: str, b: str) -> list[tuple[str, str]]:
             if op == "replace" and (i2 - i1) <= 16 and (j2 - j1) <= 16]
 
 
+_NUMERAL = re.compile(r"[\d〇零一二两三四五六七八九十百千万亿半]")
+
+
 def near_duplicate_normalised(na: str, nb: str) -> bool:
     if not na or not nb:
         return False
@@ -113,9 +116,11 @@ def near_duplicate_normalised(na: str, nb: str) -> bool:
     if containment(shingles(na, True), shingles(nb, True)) < CONTAINMENT:
         return False
     subs = substitutions(na, nb)
-    if any(re.search(r"\d", x + y) for x, y in subs):
+    if any(_NUMERAL.search(x + y) for x, y in subs):
         return False  # another date, figure or sitting: another event
-    return len(subs) <= 1  # two or more swapped names/places: a template story about someone else
+    if any(len(x) >= 2 and len(y) >= 2 for x, y in subs):
+        return False  # another name or place in the same sentence frame: a template story
+    return len(subs) <= 1  # one changed character is an edit; several are another text
 
 
 def is_near_duplicate(a: str, b: str) -> bool:
