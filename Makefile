@@ -7,7 +7,9 @@ STAMP  := $(VENV)/.installed-stamp
 DB     ?= archive.db
 PORT   ?= 8765
 
-.PHONY: install demo demo-web crawl test serve reprocess bench clean
+SERVE_PORT ?= 8001
+
+.PHONY: install demo demo-web crawl test serve reprocess bench browser clean
 
 install: $(STAMP)
 
@@ -26,8 +28,20 @@ demo-web: $(STAMP)      ## serve the demo news web in the foreground on 127.0.0.
 crawl: $(STAMP)         ## crawl the real sites in seeds/sites.toml into $(DB)
 	$(VENV)/bin/scrapy crawl news -a seeds=seeds/sites.toml -s ARCHIVE_DB=$(DB)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest -q
+
+serve: $(STAMP)         ## explore $(DB) in Datasette on http://127.0.0.1:$(SERVE_PORT) (read-only; fine while a crawl writes)
+	$(VENV)/bin/datasette serve $(DB) --metadata datasette/metadata.yml --plugins-dir datasette/plugins \
+		--host 127.0.0.1 --port $(SERVE_PORT) --setting sql_time_limit_ms 5000
+
+browser:                ## Debian's Chromium, for the tests that look at pages in a real browser
+	@command -v chromium >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+		else echo "the browser tests need Chromium: apt-get install chromium (as root)"; exit 1; fi; }
 
 reprocess: $(STAMP)     ## re-run extraction and classification over the stored raw pages
 	$(PY) -m pipelines.cli reprocess --db $(DB)

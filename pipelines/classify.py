@@ -16,13 +16,12 @@ How a verdict is reached (every step leaves evidence):
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 
 from pipelines.regions import find_regions
+from pipelines.vocabulary import lexicon, to_simplified, tokenizer
 
 CLASSIFIER_VERSION = "lexicon-1.0"
 
@@ -43,7 +42,6 @@ _BORROWED = [
     ("appointment", re.compile(r"任职前公示|拟任|拟提名|公示期间|选拔任用工作条例")),
 ]
 _SENTENCE = re.compile(r"[^。！？!?\n；;]+[。！？!?\n；;]?")
-_TRADITIONAL_HINT = re.compile(r"[減負層幹為這們會議來與個區縣國際發報關檢鄉導勵審門開讓義錯準須過應號體]")
 
 
 @dataclass(frozen=True)
@@ -58,40 +56,8 @@ class Verdict:
         return asdict(self)
 
 
-@functools.lru_cache(maxsize=1)
-def _lexicon() -> dict[str, tuple[float, str]]:
-    text = resources.files("pipelines").joinpath("data/jianfu_terms.txt").read_text(encoding="utf-8")
-    terms = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            term, weight, topic = line.split("\t")
-            terms[term] = (float(weight), topic)
-    return terms
-
-
-@functools.lru_cache(maxsize=1)
-def _tokenizer():
-    import jieba
-
-    jieba.setLogLevel(60)
-    tok = jieba.Tokenizer()
-    for term in _lexicon():
-        tok.add_word(term, freq=200000)
-    return tok
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional -> simplified, only when the text shows traditional characters (it is slow)."""
-    if len(_TRADITIONAL_HINT.findall(text[:3000])) >= 3:
-        return _t2s().convert(text)
-    return text
+_lexicon = lexicon
+_tokenizer = tokenizer
 
 
 def _terms_in(sentence: str) -> list[str]:

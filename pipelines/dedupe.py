@@ -27,6 +27,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
+from pipelines.vocabulary import to_simplified
+
 # ------------------------------------------------------------------------------------ URL level
 
 TRACKING = re.compile(r"^(utm_\w+|spm|from|share|share_\w+|shareid|sharer?|scene|isappinstalled|wfr|wxfrom|"
@@ -60,16 +62,10 @@ _DROP = re.compile(r"[\W_]+", re.UNICODE)
 _LEAD = re.compile(r"^(本文转自|转自|来源|稿件来源|原标题)[:：][^\n。]{0,40}?(?=\s|$)", re.M)
 
 
-def _simplified(text: str) -> str:
-    from pipelines.classify import to_simplified  # shares the OpenCC tables and the cheap pre-check
-
-    return to_simplified(text)
-
-
 def normalise(text: str) -> str:
     """What survives reprinting: simplified characters, NFKC widths, no pinyin notes,
     no punctuation or whitespace, lower case."""
-    text = _simplified(text or "")
+    text = to_simplified(text or "")
     text = unicodedata.normalize("NFKC", text)
     text = _PINYIN.sub("", text)
     text = _LEAD.sub("", text)

@@ -5,7 +5,7 @@ package, read once; nothing is downloaded). Names are matched in full ("临沧�
 "耿马傣族佤族自治县") and in the short forms news uses ("耿马县" for an ethnic autonomous
 county, "内蒙古" for an autonomous region). A county name shared by several places counts
 only when its province or prefecture is named too. A place is "the subject" when it is in the
-title, in the first paragraph, or named at least twice.
+title, in the first paragraph, or named at least twice; its province and prefecture come with it.
 """
 
 from __future__ import annotations
@@ -83,4 +83,9 @@ def find_regions(title: str, body: str) -> list[str]:
                 continue
         code, official = options[0]
         chosen[code] = official
+        # the province and prefecture a named county or city belongs to are its subject too
+        for parent in (code[:2] + "0" * 10, code[:4] + "0" * 8):
+            name = by_code.get(parent)
+            if parent != code and name and name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+                chosen[parent] = name
     return [chosen[c] for c in sorted(chosen, key=lambda c: (_level(c), c))]

@@ -1,0 +1,172 @@
+"""The archive in Datasette, started with the README's own command and queried over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pipelines.archive import Archive
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(base, path, **params):
+    url = base + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+@pytest.fixture(scope="session")
+def served_db(crawled, tmp_path_factory):
+    """A copy of the crawled demo archive (SQLite backup API), so writes here touch no other test."""
+    path = tmp_path_factory.mktemp("served") / "archive.db"
+    with sqlite3.connect(crawled[0]) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    return path
+
+
+@pytest.fixture(scope="session")
+def datasette(served_db):
+    """`make serve` on a free port, against the served copy of the demo archive."""
+    db = served_db
+    port = free_port()
+    proc = subprocess.Popen(["make", "-s", "serve", f"DB={db}", f"SERVE_PORT={port}"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:  # ready when it answers, not after a fixed sleep
+        assert proc.poll() is None, proc.stdout.read().decode(errors="replace")
+        assert time.monotonic() < deadline, "datasette did not start"
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def search_titles(base, q):
+    status, rows = get(base, "/archive/articles.json", _search=q, _shape="array", _col="title", _size="max")
+    assert status == 200, rows
+    return rows
+
+
+def texts(conn, ids):
+    return {r["id"]: (r["title"] or "") + (r["body"] or "")
+            for r in conn.execute(f"SELECT id, title, body FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)}
+
+
+def test_two_character_words_are_found(datasette, conn):
+    for q in ("减负", "基层"):
+        rows = search_titles(datasette, q)
+        assert len(rows) >= 5, q
+        assert all(q in t for t in texts(conn, [r["id"] for r in rows]).values()), q
+        every = [r[0] for r in conn.execute("SELECT id FROM articles WHERE title LIKE ? OR body LIKE ?",
+                                             (f"%{q}%", f"%{q}%"))]
+        assert {r["id"] for r in rows} == set(every), q
+
+
+def test_unspaced_phrases_and_several_words(datasette, conn):
+    for q in ("基层减负", "一票否决", "指尖上的形式主义", "基层 干部 台账"):
+        rows = search_titles(datasette, q)
+        assert rows, q
+        words = {"基层减负": ["基层", "减负"], "一票否决": ["一票否决"], "指尖上的形式主义": ["指尖", "形式主义"],
+                 "基层 干部 台账": ["基层", "干部", "台账"]}[q]
+        for text in texts(conn, [r["id"] for r in rows]).values():
+            assert all(w in text for w in words), q
+    phrase = [r[0] for r in conn.execute("SELECT id FROM articles WHERE body LIKE '%一票否决%'")]
+    assert {r["id"] for r in search_titles(datasette, "一票否决")} == set(phrase)
+
+
+def test_boilerplate_words_find_nothing(datasette, manifest):
+    # headlines of the hot-news boxes are on many raw pages, never in an article
+    for q in ("夏粮收购", "热点推荐", "网友评论", "免责声明"):
+        assert search_titles(datasette, q) == [], q
+
+
+def test_canned_search_is_ranked(datasette):
+    status, rows = get(datasette, "/archive/search.json", q="基层减负", _shape="array")
+    assert status == 200 and len(rows) >= 3
+    assert "基层减负" in rows[0]["title"]  # a title hit outranks body-only hits
+    assert [r["relevance"] for r in rows] == sorted(r["relevance"] for r in rows)
+
+
+def test_table_config_facets_sort_and_hidden_tables(datasette):
+    status, data = get(datasette, "/archive/articles.json", _size=50)
+    assert status == 200
+    dates = [row[data["columns"].index("published_at")] for row in data["rows"]]
+    assert dates == sorted(dates, reverse=True)  # newest first
+    assert {"site", "outlet", "month", "is_burden_reduction", "topics", "regions"} <= set(data["facet_results"])
+    _, db = get(datasette, "/archive.json")
+    hidden = {t["name"] for t in db["tables"] if t["hidden"]}
+    assert {"pages", "dedupe_bands", "articles_fts"} <= hidden
+    visible = {t["name"] for t in db["tables"] if not t["hidden"]}
+    assert {"articles", "stories", "rejections", "runs", "sites", "article_urls"} <= visible
+
+
+def test_canned_queries(datasette):
+    def rows(name, **params):
+        status, data = get(datasette, f"/archive/{name}.json", _shape="array", **params)
+        assert status == 200, data
+        return data
+
+    latest = rows("latest_burden_reduction")
+    assert latest and [r["published_at"] for r in latest] == sorted((r["published_at"] for r in latest), reverse=True)
+    clusters = rows("reprint_clusters")
+    assert len(clusters) == 2 and all(r["size"] == 2 and len(json.loads(r["sites"])) == 2 for r in clusters)
+    assert all(r["lag_days"] is not None and r["lag_days"] >= 0 for r in clusters)
+    topics = rows("monthly_by_topic")
+    assert {"文山会海", "督查检查考核", "指尖上的形式主义"} <= {r["topic"] for r in topics}
+    provinces = rows("monthly_by_province")
+    assert "青海省" in {r["province"] for r in provinces}
+    assert all(re.search(r"(省|自治区|市)$", r["province"]) for r in provinces)
+    health = rows("site_health")
+    assert {r["site"] for r in health} == {"xinwen", "zhengfu", "luntan", "kuaizhao"}
+    zhengfu = next(r for r in health if r["site"] == "zhengfu")
+    assert zhengfu["rejected"] == 1 and 0 < zhengfu["rejection_rate_pct"] < 100
+
+
+def test_visitors_cannot_write(datasette):
+    status, data = get(datasette, "/archive.json", sql="delete from articles")
+    assert status == 400 and "SELECT" in json.dumps(data)
+
+
+def test_serving_while_a_crawl_writes(datasette, served_db):
+    """WAL, not immutable: a write during serving succeeds and is visible to the next query."""
+    archive = Archive(served_db)
+    run = archive.start_run("live-write", [])
+    body = "测试写入：巴塘县建立村级事项准入清单，未经审核的事项不得交给村里，村干部从迎检台账中解脱出来。" * 2
+    page = {"url": "http://127.0.0.1:9/live/1.html", "site": "xinwen", "status": 200, "headers": {},
+            "body": b"<html></html>", "fetched_at": "2024-08-01T09:00:00+08:00",
+            "article": {"title": "巴塘县推行村级事项准入", "body": body, "date": "2024-08-01T09:00:00+08:00",
+                        "encoding": "utf-8"},
+            "verdict": {"is_burden_reduction": True, "score": 0.9}}
+    assert search_titles(datasette, "巴塘县") == []
+    try:
+        assert archive.store_page(page, run) == "article"
+        assert [r["title"] for r in search_titles(datasette, "巴塘县")] == ["巴塘县推行村级事项准入"]
+    finally:
+        archive.close()
