@@ -39,8 +39,8 @@ browser:                ## Debian's Chromium, for the tests that look at pages i
 	@command -v chromium >/dev/null 2>&1 || { \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 			echo "installing Debian's chromium for the browser tests"; \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
-			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null || \
+			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null; }; \
 		else echo "the browser tests need Chromium: apt-get install chromium (as root)"; exit 1; fi; }
 
 reprocess: $(STAMP)     ## re-run extraction and classification over the stored raw pages
