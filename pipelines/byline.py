@@ -13,7 +13,8 @@ from urllib.parse import urljoin
 _STOP = r"[\s　|｜<>\[\]【】()（）,，。;；]"
 _OUTLET = re.compile(r"(?:来源|稿件来源|文章来源|信息来源|本文来源|本文转自|转自|转载自)\s*[:：|｜]\s*(?:[【\[])?\s*"
                      r"([^\s　|｜<>\[\]【】()（）,，。;；:：]{2,30})")
-_AUTHOR = re.compile(r"(?:作者|撰稿|文|记者)\s*[:：|｜]\s*([\u4e00-\u9fff·]{2,8}(?:[ 　、][\u4e00-\u9fff·]{2,4}){0,3})")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"  # with the rare-name extensions (䶮, 𠮷)
+_AUTHOR = re.compile(rf"(?:作者|撰稿|文|记者)\s*[:：|｜]\s*([{_HAN}·]{{2,8}}(?:[ 　、][{_HAN}·]{{2,4}}){{0,3}})")
 _REPORTER = re.compile(r"(?:^|[\s　(（])(?:本报|新华社|中新网)?记者\s*([\u4e00-\u9fff]{2,4}(?:[ 　、][\u4e00-\u9fff]{2,4}){0,3})")
 _ORIGINAL = re.compile(r"(?:原文链接|信息原文地址|原文地址|原文网址|阅读原文)\s*[:：]?\s*(https?://[^\s<>\"'，。]+)")
 _TRAILING = re.compile(r"(作者|编辑|责任编辑|时间|发布|发表|日期|浏览|阅读|点击|字号|分享).*$")

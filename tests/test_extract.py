@@ -1,0 +1,156 @@
+"""Extraction on pages written for these tests, one per failure mode, each asserting the field
+that plain trafilatura (or a naive extractor) gets wrong."""
+
+import pytest
+
+from pipelines.decode import decode_html
+from pipelines.errors import Rejected
+from pipelines.extract import extract_page
+
+PARAS = [
+    "近日，阿坝县对全县各类考核事项进行清理，乡镇承担的考核指标由六十三项减少到二十一项。",
+    "县委办公室相关负责人表示，考核要看实绩，不看材料厚度，今后不再要求乡镇报送过程性台账。",
+    "龙藏乡一位干部说，以前一到年底就忙着整理档案盒，现在可以把时间留给牧民群众。",
+]
+
+
+def page(body_html, title="阿坝县大幅精简考核指标", head="", charset="utf-8"):
+    return f"""<!DOCTYPE html><html><head><meta charset="{charset}"><title>{title}</title>{head}</head>
+<body><div class="nav"><a href="/">首页</a> | <a href="/news/">新闻</a> | <a href="/gov/">政务</a></div>
+{body_html}
+<div class="footer">版权所有 示例新闻网 川ICP备00000000号</div></body></html>"""
+
+
+def article_block(h1="阿坝县大幅精简考核指标", byline="发布时间：2024-03-18 09:12　来源：阿坝日报"):
+    return (f'<div class="article"><h1>{h1}</h1><div class="info">{byline}</div><div class="content">'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></div>")
+
+
+RELATED = """<div class="related"><h3>相关新闻</h3><ul>
+<li><a href="/a/1.html">若尔盖县召开草原防火工作会议</a><span>2023-11-02 10:00</span></li>
+<li><a href="/a/2.html">红原县推进牧区道路建设</a><span>2023-10-21 16:30</span></li>
+</ul></div>"""
+HOT = """<div class="hot-box"><div class="hd">热点推荐</div><ul><li><a href="/h/1.html">高原夏季旅游线路推荐</a> 2024-02-01</li>
+<li><a href="/h/2.html">藏历新年文艺演出举行</a> 2024-02-10</li></ul></div>"""
+
+
+def body_paras(result):
+    return result["body"].split("\n\n")
+
+
+def test_gb18030_only_character_under_gb2312_label():
+    name = "马䶮"  # 䶮 is in GB18030, not in GB2312 or GBK
+    html = page(article_block(byline=f"时间：2024-03-18 09:12　作者：{name}"), charset="gb2312")
+    raw = html.encode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("gbk")
+    result = extract_page(raw, "http://example.test/a.html", content_type="text/html; charset=gb2312")
+    assert result["encoding"] == "gb18030"
+    assert result["author"] == name
+    assert "\ufffd" not in result["body"] and body_paras(result) == PARAS
+
+
+def test_header_and_meta_disagree():
+    raw = page(article_block(), charset="gbk").encode("gb18030")
+    # the server claims latin-1; the page says gbk; the bytes are Chinese
+    result = extract_page(raw, None, content_type="text/html; charset=ISO-8859-1")
+    assert result["encoding"] == "gb18030" and result["title"] == "阿坝县大幅精简考核指标"
+    text, codec = decode_html(page(article_block()).encode("utf-8"), "text/html; charset=gbk")
+    assert codec == "utf-8" and "阿坝县" in text  # a wrong header does not force mojibake
+
+
+def test_not_text_is_a_clear_rejection():
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20
+    with pytest.raises(Rejected) as err:
+        extract_page(png, "http://example.test/logo.png")
+    assert (err.value.stage, err.value.reason) == ("decode", "not_text")
+    with pytest.raises(Rejected) as err:
+        extract_page(b"", "http://example.test/empty.html")
+    assert err.value.reason == "empty_body"
+
+
+def test_related_list_with_dates_stays_out_and_does_not_date_the_article():
+    result = extract_page(page(article_block() + RELATED + HOT).encode(), "http://example.test/a.html")
+    assert body_paras(result) == PARAS
+    assert result["date"] == "2024-03-18T09:12:00+08:00"
+    assert result["outlet"] == "阿坝日报"
+
+
+def test_site_suffixed_title():
+    for suffix in ("_示例新闻网", "-阿坝", " | 示例新闻网", " - 政务频道 - 示例网"):
+        result = extract_page(page(article_block(), title="阿坝县大幅精简考核指标" + suffix).encode(), None)
+        assert result["title"] == "阿坝县大幅精简考核指标", suffix
+    # the h1 is a logo and the title tag has the headline glued to the site name
+    html = page('<h1 class="logo">示例新闻网</h1>' + article_block(h1="").replace("<h1></h1>", ""),
+                title="阿坝县大幅精简考核指标 示例新闻网")
+    assert extract_page(html.encode(), None)["title"] == "阿坝县大幅精简考核指标"
+
+
+def test_only_date_on_page_belongs_to_a_related_item():
+    html = page(article_block(byline="来源：阿坝日报") + RELATED)
+    result = extract_page(html.encode(), "http://example.test/news/abc.html")
+    assert result["date"] is None  # not 2023-11-02, the related item's date
+
+
+def test_bare_year_and_future_dates_are_not_dates():
+    html = page(article_block(byline="2024年　来源：阿坝日报"))
+    assert extract_page(html.encode(), None)["date"] is None  # never January 1st
+    html = page(article_block(byline="发布时间：2031-01-05 08:00"))
+    assert extract_page(html.encode(), None, fetched_at="2024-06-01T00:00:00+08:00")["date"] is None
+    html = page(article_block(byline="来源：阿坝日报"))
+    assert extract_page(html.encode(), "http://example.test/2024/0318/abc.html")["date"] == "2024-03-18"
+
+
+FORUM = """<div id="pt">论坛 › 阿坝杂谈 › 帖子</div>
+<h1 class="ts"><span id="thread_subject">阿坝县精简考核，大家怎么看</span></h1>
+<div id="post_11" class="plhin"><div class="pls"><a class="xw1" href="#">草原骑手</a></div>
+<div class="authi">发表于 2024-3-19 20:41:07 | 只看该作者</div>
+<table><tr><td class="t_f" id="postmessage_11">{first}</td></tr></table><div class="po">回复 支持 反对</div></div>
+<div id="post_12" class="plhin"><div class="pls"><a class="xw1" href="#">山里人</a></div>
+<div class="authi">发表于 2024-3-19 21:05:33</div>
+<table><tr><td class="t_f" id="postmessage_12">确实轻松多了，支持！这一条回帖不是正文。</td></tr></table></div>
+<div id="f_pst">您需要登录后才可以回帖 登录 | 立即注册</div>"""
+
+
+def test_forum_thread_first_post_only():
+    html = page(FORUM.format(first="<br>".join(PARAS)), title="阿坝县精简考核，大家怎么看 - 阿坝论坛 - Powered by Discuz!")
+    result = extract_page(html.encode(), "http://example.test/thread-11-1-1.html")
+    assert body_paras(result) == PARAS
+    assert result["title"] == "阿坝县精简考核，大家怎么看"
+    assert result["author"] == "草原骑手"
+    assert result["date"] == "2024-03-19T20:41:07+08:00"
+
+
+TABLE_PORTAL = """<table width="980"><tr><td><a href="/">首页</a></td><td><a href="/zw/">政务公开</a></td><td><a href="/fw/">办事服务</a></td></tr></table>
+<table width="980"><tr><td width="200" class="left"><table><tr><td><a href="/l/1.html">机构设置</a></td></tr>
+<tr><td><a href="/l/2.html">领导信息</a></td></tr><tr><td><a href="/l/3.html">政策文件</a></td></tr></table></td>
+<td><table><tr><td><h1 class="title">阿坝县大幅精简考核指标</h1></td></tr>
+<tr><td class="source">日期：2024-03-18　来源：阿坝县人民政府</td></tr>
+<tr><td class="zw">{paras}</td></tr></table></td></tr></table>"""
+
+
+def test_table_layout_portal_page():
+    html = page(TABLE_PORTAL.format(paras="".join(f"<p>{p}</p>" for p in PARAS)), title="阿坝县大幅精简考核指标-阿坝县人民政府")
+    result = extract_page(html.encode(), None)
+    assert body_paras(result) == PARAS  # no 首页/机构设置 rows, no table pipes
+    assert result["date"] == "2024-03-18" and result["outlet"] == "阿坝县人民政府"
+
+
+def test_reprint_names_outlet_and_original_url_and_boilerplate_lines_go():
+    block = ('<div class="content"><h1>阿坝县大幅精简考核指标</h1><p>本文转自：四川日报</p>'
+             + "".join(f"<p>{p}</p>" for p in PARAS)
+             + '<p>（责任编辑：王林）</p><p>原文链接：http://example.test/orig/2024/0318/1.html</p>'
+             '<p>【免责声明】本站转载文章仅供学习交流。</p><p>扫一扫，用手机看新闻</p></div>')
+    result = extract_page(page(block).encode(), "http://snap.test/k/1.html")
+    assert body_paras(result) == PARAS
+    assert result["outlet"] == "四川日报"
+    assert result["original_url"] == "http://example.test/orig/2024/0318/1.html"
+
+
+def test_per_site_selectors_override_the_generic_method():
+    html = page('<div id="story"><span class="hl">阿坝县大幅精简考核指标（附图）</span>'
+                '<em class="when">2024-03-18</em>' + "".join(f"<div class=para>{p}</div>" for p in PARAS) + "</div>")
+    result = extract_page(html.encode(), None, selectors={"title": "span.hl", "date": "em.when", "body": "#story"})
+    assert result["title"] == "阿坝县大幅精简考核指标（附图）"
+    assert result["date"] == "2024-03-18"
+    assert all(p in result["body"] for p in PARAS)
