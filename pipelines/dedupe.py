@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
+from pipelines.boilerplate import is_boilerplate_line
 from pipelines.vocabulary import to_simplified
 
 # ------------------------------------------------------------------------------------ URL level
@@ -69,6 +70,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _PINYIN.sub("", text)
     text = _LEAD.sub("", text)
+    text = "\n".join(line for line in text.split("\n") if not is_boilerplate_line(line))
     return _DROP.sub("", text).lower()
 
 
@@ -95,10 +97,20 @@ def containment(a: set, b: set) -> float:
 
 
 def substitutions(a: str, b: str) -> list[tuple[str, str]]:
-    """Small in-place replacements between two normalised texts (what a template changes)."""
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return [(a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in sm.get_opcodes()
-            if op == "replace" and (i2 - i1) <= 16 and (j2 - j1) <= 16]
+    """Small replacements *inside* shared text: what a template changes (a date, a name).
+
+    Only replacements flanked on both sides by a long equal run count; a different ending or
+    lead (a footer added where a paragraph was cut) is an edit at the edge, not a substitution.
+    """
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    out = []
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op != "replace" or (i2 - i1) > 16 or (j2 - j1) > 16 or k == 0 or k == len(ops) - 1:
+            continue
+        before, after = ops[k - 1], ops[k + 1]
+        if before[0] == "equal" and after[0] == "equal" and before[2] - before[1] >= 2 and after[2] - after[1] >= 2:
+            out.append((a[i1:i2], b[j1:j2]))
+    return out
 
 
 _NUMERAL = re.compile(r"[\d〇零一二两三四五六七八九十百千万亿半]")
