@@ -46,8 +46,9 @@ browser:                ## Debian's Chromium, for the tests that look at pages i
 reprocess: $(STAMP)     ## re-run extraction and classification over the stored raw pages
 	$(PY) -m pipelines.cli reprocess --db $(DB)
 
-bench: $(STAMP)
-	for b in bench/*.py; do $(PY) $$b || exit 1; done
+bench: $(STAMP)         ## print the benchmark figures (extraction, classify, dedupe, search)
+	$(PY) -m pip install -q -e '.[test,bench]'
+	for b in extraction classify dedupe search; do echo "### bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
