@@ -124,33 +124,22 @@ def _url_date(url: str | None, limit):
     return None
 
 
+def _first(pattern, text: str, limit, with_time: bool = False):
+    """The first plausible date `pattern` finds in `text` (optionally: one with a time of day)."""
+    for m in pattern.finditer(text):
+        found = _from_match(m, limit)
+        if found and (found[1] or not with_time):
+            return found
+    return None
+
+
 def find_date(tree, text_after_title: str, url: str | None, fetched_at: str | None = None) -> str | None:
     """ISO 8601 (with +08:00 when the page shows a time of day), or None."""
     limit = _limit(fetched_at)
-    found = _meta_date(tree, limit)
     head = text_after_title[:1500]
-    if found is None:
-        for m in _LABEL.finditer(head):
-            found = _from_match(m, limit)
-            if found:
-                break
-    if found is None:
-        for m in DATE_RE.finditer(head[:600]):
-            candidate = _from_match(m, limit)
-            if candidate and candidate[1]:
-                found = candidate
-                break
-    url_found = _url_date(url, limit)
-    if found is None and url_found:
-        found = url_found
-    if found is None:
-        for m in DATE_RE.finditer(head):
-            found = _from_match(m, limit)
-            if found:
-                break
-    if found is None:
-        return None
-    dt, has_time = found
-    # the page's date and the URL's date disagree by days: trust the URL's day only when the
-    # page date came from free text far from a label (snapshot sites show their own fetch time)
-    return _fmt(dt, has_time)
+    found = (_meta_date(tree, limit)
+             or _first(_LABEL, head, limit)
+             or _first(DATE_RE, head[:600], limit, with_time=True)
+             or _url_date(url, limit)
+             or _first(DATE_RE, head, limit))
+    return _fmt(*found) if found else None
