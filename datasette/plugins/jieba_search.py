@@ -16,3 +16,6 @@ from pipelines.search import fts_query
 def prepare_connection(conn):
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("jieba_query", 1, fts_query, deterministic=True)
+    # Facets and counts over a search read every matching row: memory-mapped reads make that
+    # several times faster than SQLite's small default page cache (read-only; WAL still applies).
+    conn.execute("PRAGMA mmap_size = 2147483648")
