@@ -34,7 +34,7 @@ test: $(STAMP) browser
 serve: $(STAMP)         ## explore $(DB) in Datasette on http://127.0.0.1:$(SERVE_PORT) (read-only; fine while a crawl writes)
 	$(VENV)/bin/datasette serve $(DB) --metadata datasette/metadata.yml --plugins-dir datasette/plugins \
 		--host 127.0.0.1 --port $(SERVE_PORT) --setting sql_time_limit_ms 5000 \
-		--setting suggest_facets off --setting facet_time_limit_ms 150
+		--setting suggest_facets off --setting facet_time_limit_ms 150 --setting truncate_cells_html 300
 
 browser:                ## Debian's Chromium, for the tests that look at pages in a real browser
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -242,7 +242,7 @@ def kuaizhao_article(a: dict) -> str:
 <h1>{escape(a['title'])}</h1>
 <div class="meta">类别：国内　发布时间：{a['date']}:00　来源：{escape(a['outlet'])}</div>
 <div class="snap">{paras}</div>
-<div class="notice"><p>以上内容为资讯信息快照，由本站爬虫采集收录，本站未对信息做任何修改，信息内容不代表本站立场。</p>
+<div class="notice"><p>本页是资讯快照：程序自动抓取并保存了原网页的文字，文责归原发布单位，观点与本站无关。</p>
 <p>快照生成时间：{a['date']}:30</p><p>信息原文地址：<a href="{article_path(original)}">{article_path(original)}</a></p></div>
 <div class="more"><h3>更多关于国内的资讯：</h3><ul>{more}</ul></div>"""
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(a['title'])} - 资讯快照</title></head>
