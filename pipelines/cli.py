@@ -43,6 +43,7 @@ def run_report(archive: Archive, run_id: int | None = None) -> str:
         f"  new articles stored:        {new}",
         f"  duplicates (URLs added):    {dups}",
         f"  already archived, skipped:  {skipped}",
+        f"  refused by robots.txt:      {stats.get('robotstxt/forbidden', 0)}",
         f"  rejections:                 {sum(r[2] for r in reasons)}",
     ]
     lines += [f"      {stage}/{reason}: {n}" for stage, reason, n in reasons]

@@ -23,6 +23,7 @@ def test_demo_twice(tmp_path):
     assert "new articles stored:        24" in first
     assert "fetch/http_404: 1" in first and "fetch/http_500: 1" in first and "extract/empty_body: 1" in first
     assert "2 reprint clusters" in first and "make serve" in first
+    assert "refused by robots.txt:      1" in first
     second = run("-m", "crawler.demo", "--db", str(db), "--port", port)
     assert "article pages fetched:      0" in second and "Nothing new" in second
 
