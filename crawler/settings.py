@@ -22,6 +22,7 @@ ARCHIVE_DB = "archive.db"
 REFETCH_REJECTED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RefusePrivateAddressesMiddleware": 90,  # before robots.txt is even fetched
     "crawler.middlewares.SkipArchivedMiddleware": 110,  # after robots.txt (100)
 }
 ITEM_PIPELINES = {

@@ -20,6 +20,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler.items import PageItem
+from crawler.middlewares import RefusedAddress
 from crawler.sites import SeedsError, Site, load_sites, site_for_url
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -166,9 +167,17 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure):
+        request = failure.request
+        if failure.check(RefusedAddress):  # e.g. a redirect to a private address: recorded
+            yield PageItem(
+                url=request.meta.get("redirect_urls", [request.url])[0], site=request.meta["site"], status=0,
+                fetched_at=now_iso(), response_url=request.url,
+                found_via=request.meta["found_via"], error=failure.getErrorMessage(),
+                rejection={"stage": "fetch", "reason": "private_address", "detail": failure.getErrorMessage()},
+            )
+            return
         if failure.check(IgnoreRequest):
             return  # already archived, or robots.txt said no; both counted in stats
-        request = failure.request
         yield PageItem(
             url=request.url, site=request.meta["site"], status=0, fetched_at=now_iso(),
             found_via=request.meta["found_via"], error=f"{failure.type.__name__}: {failure.getErrorMessage()}",
