@@ -56,13 +56,9 @@ class Verdict:
         return asdict(self)
 
 
-_lexicon = lexicon
-_tokenizer = tokenizer
-
-
 def _terms_in(sentence: str) -> list[str]:
-    lex = _lexicon()
-    return [t for t in _tokenizer().lcut(sentence, HMM=False) if t in lex]
+    lex = lexicon()
+    return [t for t in tokenizer().lcut(sentence, HMM=False) if t in lex]
 
 
 def _score_sentence(sentence: str) -> tuple[float, list[str], str | None]:
@@ -70,7 +66,7 @@ def _score_sentence(sentence: str) -> tuple[float, list[str], str | None]:
     terms = _terms_in(sentence)
     if not terms:
         return 0.0, [], None
-    lex = _lexicon()
+    lex = lexicon()
     strong = any(lex[t][0] >= 3 for t in terms)
     for sense, rule in _OTHER_SENSE:
         if rule.search(sentence) and not strong:
@@ -91,7 +87,7 @@ def _score_sentence(sentence: str) -> tuple[float, list[str], str | None]:
 def classify(title: str, body: str) -> Verdict:
     title = to_simplified(title or "")
     body = to_simplified(body or "")
-    lex = _lexicon()
+    lex = lexicon()
     sentences = [s.strip() for s in _SENTENCE.findall(body) if len(s.strip()) >= 6]
     n = max(len(sentences), 1)
     mass, carrying, deciding, cancelled = 0.0, 0, [], {}

@@ -1,6 +1,5 @@
 """archive.db on real SQLite files: outcomes, duplicates, and consistency after a kill."""
 
-import json
 import os
 import signal
 import sqlite3
@@ -9,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines import dedupe
 from pipelines.archive import Archive
 
 ROOT = Path(__file__).resolve().parents[1]

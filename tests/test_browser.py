@@ -6,7 +6,6 @@ import urllib.parse
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.test_datasette import datasette, served_db  # noqa: F401  (the running `make serve`)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

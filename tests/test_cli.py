@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_datasette import free_port
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

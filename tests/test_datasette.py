@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import socket
-import sqlite3
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
-
-import pytest
 
 from pipelines.archive import Archive
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(base, path, **params):
@@ -35,37 +18,6 @@ def get(base, path, **params):
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"{}")
-
-
-@pytest.fixture(scope="session")
-def served_db(crawled, tmp_path_factory):
-    """A copy of the crawled demo archive (SQLite backup API), so writes here touch no other test."""
-    path = tmp_path_factory.mktemp("served") / "archive.db"
-    with sqlite3.connect(crawled[0]) as src, sqlite3.connect(path) as dst:
-        src.backup(dst)
-    return path
-
-
-@pytest.fixture(scope="session")
-def datasette(served_db):
-    """`make serve` on a free port, against the served copy of the demo archive."""
-    db = served_db
-    port = free_port()
-    proc = subprocess.Popen(["make", "-s", "serve", f"DB={db}", f"SERVE_PORT={port}"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:  # ready when it answers, not after a fixed sleep
-        assert proc.poll() is None, proc.stdout.read().decode(errors="replace")
-        assert time.monotonic() < deadline, "datasette did not start"
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
 
 
 def search_titles(base, q):
