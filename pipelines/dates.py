@@ -112,6 +112,20 @@ def _meta_date(tree, limit):
     return None
 
 
+_WECHAT_CT = re.compile(r"""\bvar\s+ct\s*=\s*["']?(1\d{9})["']?""")
+
+
+def _script_date(tree, limit):
+    """WeChat articles carry their publication time as a Unix timestamp (`var ct = "…"`)."""
+    for script in tree.xpath("//script[not(@src)]/text()"):
+        m = _WECHAT_CT.search(script)
+        if m:
+            dt = datetime.fromtimestamp(int(m.group(1)), SHANGHAI)
+            if dt <= limit:
+                return dt, True
+    return None
+
+
 def _url_date(url: str | None, limit):
     if not url:
         return None
@@ -133,11 +147,22 @@ def _first(pattern, text: str, limit, with_time: bool = False):
     return None
 
 
-def find_date(tree, text_after_title: str, url: str | None, fetched_at: str | None = None) -> str | None:
-    """ISO 8601 (with +08:00 when the page shows a time of day), or None."""
+def machine_date(tree, fetched_at: str | None = None):
+    """A date the page states for machines (meta tags, JSON-LD, WeChat's timestamp), if any.
+
+    Read from the tree before boilerplate removal, which drops scripts."""
+    limit = _limit(fetched_at)
+    return _meta_date(tree, limit) or _script_date(tree, limit)
+
+
+def find_date(text_after_title: str, url: str | None, fetched_at: str | None = None,
+              machine=None) -> str | None:
+    """ISO 8601 (with +08:00 when the page shows a time of day), or None.
+
+    `machine` is what `machine_date` found; without it the text and the URL decide."""
     limit = _limit(fetched_at)
     head = text_after_title[:1500]
-    found = (_meta_date(tree, limit)
+    found = (machine
              or _first(_LABEL, head, limit)
              or _first(DATE_RE, head[:600], limit, with_time=True)
              or _url_date(url, limit)

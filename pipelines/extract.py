@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 
 from pipelines.boilerplate import clean_tree, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
 from pipelines.byline import find_author, find_original_url, find_outlet
-from pipelines.dates import DATE_RE, find_date
+from pipelines.dates import DATE_RE, find_date, machine_date
 from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.headline import find_title
@@ -43,12 +43,13 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
     tree = _parse(text)
     selectors = selectors or {}
     title = _select_text(tree, selectors.get("title")) or find_title(tree)
+    stated = None if selectors.get("date") else machine_date(tree, fetched_at)
     # Byline and date are read from the page as a reader sees it below the headline,
     # after the related lists (with their own dates) are gone.
     clean_tree(tree)
     linear = linear_text(tree)
     after_title = _after(linear, title)
-    date = find_date(tree, _select_text(tree, selectors.get("date")) or after_title, url, fetched_at)
+    date = find_date(_select_text(tree, selectors.get("date")) or after_title, url, fetched_at, stated)
     header = after_title[:800]
     outlet = _select_text(tree, selectors.get("outlet")) or find_outlet(header) or find_outlet(linear)
     author = _select_text(tree, selectors.get("author")) or _forum_author(tree) or find_author(header)

@@ -154,3 +154,14 @@ def test_per_site_selectors_override_the_generic_method():
     assert result["title"] == "阿坝县大幅精简考核指标（附图）"
     assert result["date"] == "2024-03-18"
     assert all(p in result["body"] for p in PARAS)
+
+
+def test_machine_readable_dates_json_ld_and_wechat():
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-03-18T01:12:00Z"}'
+          '</script>')
+    result = extract_page(page(article_block(byline="来源：阿坝日报") + RELATED, head=ld).encode(), None)
+    assert result["date"] == "2024-03-18T09:12:00+08:00"  # UTC converted to Shanghai time
+    wechat = page('<h1 id="activity-name">阿坝县大幅精简考核指标</h1><div id="js_content">'
+                  + "".join(f"<p>{p}</p>" for p in PARAS) + '</div><script>var ct = "1710724320";</script>')
+    result = extract_page(wechat.encode(), "https://mp.weixin.qq.com/s/abc")
+    assert result["date"] == "2024-03-18T09:12:00+08:00" and body_paras(result) == PARAS
