@@ -24,6 +24,9 @@ import sqlite3
 from pipelines.vocabulary import to_simplified, tokenizer
 
 FTS_TABLE = "articles_fts"
+# Ids of articles inserted, changed or deleted, in order: lets a reader that keeps columns in
+# memory (the Datasette facet store) catch up without rereading the archive.
+CHANGES_TABLE = "articles_fts_changes"
 # One-character function words carry nothing in a query of several words.
 _STOP = set("的了和与及在是对把被为上下中之其也而并或等")
 
@@ -93,9 +96,18 @@ def fts_query(query: str) -> str:
 
 
 def ensure_search_index(db) -> None:
-    db.conn.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, tokenize='unicode61')"
-    )
+    """The FTS table and the change log of `articles` (filled by triggers, so every writer —
+    crawl, reprocess, reclassify, sqlite3 by hand — keeps it without knowing of it)."""
+    conn = db.conn if hasattr(db, "conn") else db
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, tokenize='unicode61')")
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {CHANGES_TABLE} (id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL)")
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone():
+        return
+    for event, ref in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        conn.execute(
+            f"CREATE TRIGGER IF NOT EXISTS {CHANGES_TABLE}_{event.lower()} AFTER {event} ON articles "
+            f"BEGIN INSERT INTO {CHANGES_TABLE} (article_id) VALUES ({ref}.id); END")
 
 
 def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: str) -> None:
