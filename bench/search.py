@@ -3,10 +3,11 @@
 Builds an archive of synthetic articles (generated from a vocabulary mixing random words with the
 campaign's terms) through the real schema and the real segmenter (`pipelines.search.segment`,
 in worker processes), serves it with the same command as `make serve`, and times Datasette's
-table view (`/archive/articles?_search=…`, HTML, with the configured facets) for a set of
-Chinese queries. Prints p50/p95 latency per query kind and overall.
+table view (`/archive/articles?_search=…`, HTML, with the configured facets) for about a hundred
+distinct Chinese queries, each timed the first time the server sees it and once more. Prints
+p50/p95 latency per query kind and overall.
 
-    python bench/search.py [--articles 200000] [--keep /tmp/search-bench.db]
+    python bench/search.py [--articles 200000] [--keep /tmp/search-bench/archive.db]
 """
 
 from __future__ import annotations
@@ -112,11 +113,40 @@ def timed(url: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def query_set(n_per_kind: int, seed: int = 11) -> dict[str, list[str]]:
+    """The fixed queries plus more of each kind drawn from the same vocabulary, all distinct,
+    so each is timed the first time the server sees it (no result of it is cached anywhere)."""
+    rnd = random.Random(seed)
+    terms = [t for t in lexicon() if len(t) >= 2 and t.isalnum()]
+    two = [t for t in terms if len(t) == 2] + COMMON
+    longer = [t for t in terms if len(t) >= 4]
+    vocab = synthetic_vocabulary()
+    kinds = {k: list(v) for k, v in QUERIES.items()}
+    draw = {
+        "two characters": lambda: rnd.choice(two),
+        "unspaced phrase": lambda: rnd.choice(longer),
+        "several words": lambda: " ".join(rnd.sample(sorted(set(COMMON + two)), rnd.choice((2, 3)))),
+        "rare word": lambda: rnd.choice(vocab),
+    }
+    for kind, make in draw.items():
+        for _ in range(n_per_kind * 20):
+            if len(kinds[kind]) >= n_per_kind:
+                break
+            q = make()
+            if all(q not in qs for qs in kinds.values()):
+                kinds[kind].append(q)
+    return kinds
+
+
+def p50_p95(times: list[float]) -> tuple[float, float]:
+    return statistics.median(times), statistics.quantiles(times, n=20, method="inclusive")[18]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=200_000)
     parser.add_argument("--keep", help="build (or reuse) the archive at this path, named archive.db")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--queries", type=int, default=25, help="distinct queries per kind")
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     path = Path(args.keep) if args.keep else Path(tmp.name) / "archive.db"
@@ -124,20 +154,28 @@ def main() -> None:
         build(path, args.articles)
     proc, base = serve(path)
     try:
-        all_times = []
-        print(f"{'query kind':<16} {'p50 ms':>7} {'p95 ms':>7}  (table view, HTML, {args.rounds} rounds)")
-        for kind, queries in QUERIES.items():
-            for q in queries:  # warm the page cache once per query
-                timed(f"{base}/archive/articles?" + urllib.parse.urlencode({"_search": q}))
-            times = [timed(f"{base}/archive/articles?" + urllib.parse.urlencode({"_search": q}))
-                     for _ in range(args.rounds) for q in queries]
-            all_times += times
-            q = statistics.quantiles(times, n=20)
-            print(f"{kind:<16} {statistics.median(times):>7.0f} {q[18]:>7.0f}")
-        q = statistics.quantiles(all_times, n=20)
-        print(f"{'all':<16} {statistics.median(all_times):>7.0f} {q[18]:>7.0f}   target p95 < 200 ms")
-        hits = json.loads(urllib.request.urlopen(f"{base}/archive/articles.json?_search=%E5%9F%BA%E5%B1%82%E5%87%8F%E8%B4%9F&_size=1").read())
-        print(f"e.g. 基层减负 matches {hits.get('filtered_table_rows_count')} of {args.articles:,} articles")
+        def url(q):
+            return f"{base}/archive/articles?" + urllib.parse.urlencode({"_search": q})
+
+        started = time.perf_counter()
+        timed(f"{base}/archive/articles")  # waits for the facet store to load
+        print(f"first page (facet store loaded): {(time.perf_counter() - started) * 1000:.0f} ms")
+        for q in ("工作 会议", "部门"):  # warm the process (jieba, templates); not timed
+            timed(url(q))
+        kinds = query_set(args.queries)
+        cold, warm = [], []
+        print(f"{'query kind':<16} {'n':>3} {'p50 ms':>7} {'p95 ms':>7}   table view /archive/articles?_search=…, HTML, facets on")
+        for kind, queries in kinds.items():
+            times = [timed(url(q)) for q in queries]
+            cold += times
+            warm += [timed(url(q)) for q in queries]
+            print(f"{kind:<16} {len(times):>3} {p50_p95(times)[0]:>7.0f} {p50_p95(times)[1]:>7.0f}")
+        print(f"{'all, first time':<16} {len(cold):>3} {p50_p95(cold)[0]:>7.0f} {p50_p95(cold)[1]:>7.0f}   target p95 < 200 ms")
+        print(f"{'all, repeated':<16} {len(warm):>3} {p50_p95(warm)[0]:>7.0f} {p50_p95(warm)[1]:>7.0f}   (match ids cached per query)")
+        for q in ("基层减负", "小马拉大车"):
+            hits = json.loads(urllib.request.urlopen(
+                f"{base}/archive/articles.json?" + urllib.parse.urlencode({"_search": q, "_size": 1})).read())
+            print(f"e.g. {q} matches {hits.get('filtered_table_rows_count'):,} of {args.articles:,} articles")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait()
