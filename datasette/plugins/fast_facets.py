@@ -157,6 +157,8 @@ class Store:
     @staticmethod
     def _load(conn, cols: list[Column]) -> None:
         """Whole columns in one pass over the table (a pass costs the same for one or six)."""
+        if not cols:
+            return
         for col in cols:
             col.__init__(col.name, col.is_array)
         names = ", ".join(f"[{c.name}]" for c in cols)
