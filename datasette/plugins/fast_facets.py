@@ -132,27 +132,33 @@ class Store:
         sig = self._signature(conn)
         if sig == self.version:
             return sig
-        if sig[0] == "log" and self.version and self.version[0] == "log":
+        if sig[0] == "log" and self.version and self.version[0] == "log" and sig[1] > self.version[1]:
             changed = [r[0] for r in conn.execute(
                 f"select distinct article_id from {CHANGES_TABLE} where id > ?", (self.version[1],))]
-            for col in self.columns.values():
-                self._reload(conn, col, changed)
+            cols = list(self.columns.values())
+            if cols and len(changed) > max(1000, len(cols[0].scalar) // 10):
+                self._load(conn, cols)  # a reprocess rewrote much of it: one pass is cheaper
+            else:
+                self._update(conn, cols, changed)
         else:
             self._load(conn, list(self.columns.values()))
         self.version = sig
         self.hits.clear()
         return sig
 
-    def _reload(self, conn, col: Column, ids):
-        if ids is None:
-            self._load(conn, [col])
+    @staticmethod
+    def _update(conn, cols: list[Column], ids: list[int]) -> None:
+        """Re-read these rows (gone rows drop out)."""
+        if not cols:
             return
+        names = ", ".join(f"[{c.name}]" for c in cols)
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            rows = conn.execute(f"select id, [{col.name}] from {TABLE} where id in ({','.join('?' * len(chunk))})",
+            rows = conn.execute(f"select id, {names} from {TABLE} where id in ({','.join('?' * len(chunk))})",
                                 chunk).fetchall()
-            col.drop(chunk)
-            col.set_rows(rows)
+            for n, col in enumerate(cols, start=1):
+                col.drop(chunk)
+                col.set_rows([(r[0], r[n]) for r in rows])
 
     @staticmethod
     def _load(conn, cols: list[Column]) -> None:
