@@ -32,7 +32,12 @@ test: $(STAMP) browser
 	$(PY) -m pytest -q
 
 serve: $(STAMP)         ## explore $(DB) in Datasette on http://127.0.0.1:$(SERVE_PORT) (read-only; fine while a crawl writes)
-	$(VENV)/bin/datasette serve $(DB) --metadata datasette/metadata.yml --plugins-dir datasette/plugins \
+	@test -f "$(DB)" || { echo "no archive at $(DB): run make demo or make crawl first (or pass DB=path)"; exit 1; }
+	@# datasette/metadata.yml configures a database named "archive": another file name is served
+	@# through a link called archive.db (SQLite follows it; its WAL stays next to the real file)
+	@db="$(DB)"; case "$$(basename "$$db")" in archive.db) ;; *) \
+		dir=$$(mktemp -d); ln -s "$$(realpath "$$db")" "$$dir/archive.db"; db="$$dir/archive.db";; esac; \
+	exec $(VENV)/bin/datasette serve "$$db" --metadata datasette/metadata.yml --plugins-dir datasette/plugins \
 		--host 127.0.0.1 --port $(SERVE_PORT) --setting sql_time_limit_ms 5000 \
 		--setting suggest_facets off --setting facet_time_limit_ms 150 --setting truncate_cells_html 300
 
