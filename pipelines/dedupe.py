@@ -17,18 +17,31 @@ MinHash LSH index stored in archive.db (`dedupe_bands`), looked up per insert, n
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import re
 import sqlite3
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
 from pipelines.boilerplate import is_boilerplate_line
-from pipelines.vocabulary import to_simplified
+from pipelines.textfold import fold
+from pipelines.vocabulary import tokenizer
+
+
+
+@functools.lru_cache(maxsize=1)
+def pos_tokenizer():
+    """Part-of-speech tagging over the project's one jieba dictionary (loaded once)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(tokenizer())
+
 
 # ------------------------------------------------------------------------------------ URL level
 
@@ -64,10 +77,10 @@ _LEAD = re.compile(r"^(本文转自|转自|来源|稿件来源|原标题)[:：][
 
 
 def normalise(text: str) -> str:
-    """What survives reprinting: simplified characters, NFKC widths, no pinyin notes,
-    no punctuation or whitespace, lower case."""
-    text = to_simplified(text or "")
-    text = unicodedata.normalize("NFKC", text)
+    """What survives reprinting: simplified mainland forms, NFKC widths, no pinyin notes, no
+    source or editor lines, no punctuation or whitespace, lower case."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = fold(text)
     text = _PINYIN.sub("", text)
     text = _LEAD.sub("", text)
     text = "\n".join(line for line in text.split("\n") if not is_boilerplate_line(line))
@@ -81,8 +94,14 @@ def body_hash(body: str) -> str:
 # ------------------------------------------------------------------------------------ near level
 
 K = 5                   # characters per shingle
-CONTAINMENT = 0.75      # share of the shorter text's shingles found in the longer
+PREFILTER = 0.45        # shingle containment below which two texts are not compared further
+COVERAGE = 0.5          # share of the shorter text that must lie in long runs shared in order
+RUN = 20                # a run of equal text this long is copied, not a shared phrase
+ANCHOR = 4              # equal text shorter than this between two edits joins them into one
+SUBSTITUTION = 16       # longest replacement that still counts as swapping one item
 DATE_WINDOW_DAYS = 365  # a reprint appears within a year of its original
+CLOSE_WINDOW_DAYS = 30  # ... and within a month when it shares less than 3/4 of its text
+CLOSE = 0.75
 
 
 def shingles(text: str, normalised: bool = False) -> set[str]:
@@ -96,39 +115,110 @@ def containment(a: set, b: set) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def substitutions(a: str, b: str) -> list[tuple[str, str]]:
-    """Small replacements *inside* shared text: what a template changes (a date, a name).
+@dataclass
+class Edit:
+    """One place where two texts differ, with the equal text around it."""
+    a: str
+    b: str
+    a_at: int
+    b_at: int
+    before: int  # length of equal text before (0 at the start)
+    after: int   # ... and after (0 at the end)
 
-    Only replacements flanked on both sides by a long equal run count; a different ending or
-    lead (a footer added where a paragraph was cut) is an edit at the edge, not a substitution.
+    @property
+    def inside(self) -> bool:
+        return self.before >= ANCHOR and self.after >= ANCHOR
+
+
+def alignment(a: str, b: str) -> tuple[int, list[Edit]]:
+    """Characters of `a` in long equal runs shared in order with `b`, and the edits between.
+
+    Edits separated by less than ANCHOR equal characters are one edit: a rewritten lead that
+    happens to share a two-character word with the original is one rewrite, not two swaps.
     """
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    out = []
-    for k, (op, i1, i2, j1, j2) in enumerate(ops):
-        if op != "replace" or (i2 - i1) > 16 or (j2 - j1) > 16 or k == 0 or k == len(ops) - 1:
+    shared = sum(i2 - i1 for op, i1, i2, _, _ in ops if op == "equal" and i2 - i1 >= RUN)
+    edits: list[Edit] = []
+    pending = None  # [a1, a2, b1, b2, before]
+    last_equal = 0
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal":
+            if pending and (i2 - i1) >= ANCHOR:
+                edits.append(Edit(a[pending[0]:pending[1]], b[pending[2]:pending[3]], pending[0], pending[2],
+                                  pending[4], i2 - i1))
+                pending = None
+            elif pending:
+                pending[1], pending[3] = i2, j2
+            last_equal = i2 - i1
             continue
-        before, after = ops[k - 1], ops[k + 1]
-        if before[0] == "equal" and after[0] == "equal" and before[2] - before[1] >= 2 and after[2] - after[1] >= 2:
-            out.append((a[i1:i2], b[j1:j2]))
-    return out
+        if pending:
+            pending[1], pending[3] = i2, j2
+        else:
+            pending = [i1, i2, j1, j2, last_equal]
+    if pending:
+        edits.append(Edit(a[pending[0]:pending[1]], b[pending[2]:pending[3]], pending[0], pending[2], pending[4], 0))
+    return shared, edits
 
 
-_NUMERAL = re.compile(r"[\d〇零一二两三四五六七八九十百千万亿半]")
+_DIGIT = re.compile(r"\d")
+_NUMERAL = re.compile(r"[〇零一二两三四五六七八九十百千万亿]")
+_NAME_TAGS = {"nr", "nrfg", "nrt", "ns", "nt", "nz"}
+_PLACE_SUFFIX = "省市县区镇乡村旗州盟"
+
+
+def _is_numeric_edit(e: Edit) -> bool:
+    """Another date, figure or sitting: digits on either side, or numerals on both."""
+    return bool(_DIGIT.search(e.a + e.b)) or bool(_NUMERAL.search(e.a) and _NUMERAL.search(e.b))
+
+
+def _names_in(text: str, at: int, length: int) -> bool:
+    """Does the span [at, at+length) of text touch a proper name (person, place, body, title)?"""
+    lo = max(0, at - 6)
+    window = text[lo:at + length + 6]
+    start, end = at - lo, at - lo + length
+    pos = 0
+    for word, flag in pos_tokenizer().cut(window):
+        w_end = pos + len(word)
+        touches = w_end > start and pos < max(end, start + 1)
+        if touches and (flag in _NAME_TAGS or (w_end < len(window) and window[w_end] in _PLACE_SUFFIX
+                                               and w_end >= end)):
+            return True
+        pos = w_end
+    return False
+
+
+def _is_name_edit(e: Edit, a: str, b: str) -> bool:
+    return _names_in(a, e.a_at, len(e.a)) or _names_in(b, e.b_at, len(e.b))
+
+
+def compare(na: str, nb: str) -> tuple[bool, str]:
+    """Same story? On normalised texts; returns the verdict and why (for tests and reports)."""
+    if not na or not nb:
+        return False, "empty"
+    if na == nb:
+        return True, "equal"
+    c = containment(shingles(na, True), shingles(nb, True))
+    if c < PREFILTER:
+        return False, f"containment {c:.2f}"
+    shorter = min(len(na), len(nb))
+    shared, edits = alignment(na, nb)
+    if shared / shorter < COVERAGE:
+        return False, f"coverage {shared / shorter:.2f}"
+    swaps = [e for e in edits if e.inside and e.a and e.b and max(len(e.a), len(e.b)) <= SUBSTITUTION]
+    small = [e for e in edits if e.inside and (not e.a or not e.b) and len(e.a + e.b) <= ANCHOR]
+    for e in swaps + small:
+        if _is_numeric_edit(e):
+            return False, f"numbers differ: {e.a or '∅'} / {e.b or '∅'}"
+    for e in swaps:
+        if _is_name_edit(e, na, nb):
+            return False, f"names differ: {e.a} / {e.b}"
+    if len(swaps) > 2 + shorter // 100:
+        return False, f"{len(swaps)} substitutions"
+    return True, f"reprint (coverage {shared / shorter:.2f}, {len(swaps)} edits)"
 
 
 def near_duplicate_normalised(na: str, nb: str) -> bool:
-    if not na or not nb:
-        return False
-    if na == nb:
-        return True
-    if containment(shingles(na, True), shingles(nb, True)) < CONTAINMENT:
-        return False
-    subs = substitutions(na, nb)
-    if any(_NUMERAL.search(x + y) for x, y in subs):
-        return False  # another date, figure or sitting: another event
-    if any(len(x) >= 2 and len(y) >= 2 for x, y in subs):
-        return False  # another name or place in the same sentence frame: a template story
-    return len(subs) <= 1  # one changed character is an edit; several are another text
+    return compare(na, nb)[0]
 
 
 def is_near_duplicate(a: str, b: str) -> bool:
