@@ -187,38 +187,62 @@ def _names_in(text: str, at: int, length: int) -> bool:
     return False
 
 
+_NUMBER = re.compile(r"\d+|[〇零一二两三四五六七八九十百千万亿]{2,}|[一二两三四五六七八九十][个次名项件起张种人家所条天位批届轮]")
+
+
+def _numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(text))
+
+
+def _other_facts(e: Edit, a: str, b: str) -> bool:
+    """A passage replaced by another passage, each with figures the other text lacks: the same
+    frame around another case (the next 通报 batch), not a rewrite of the same facts."""
+    return bool(_numbers(e.a) - _numbers(b)) and bool(_numbers(e.b) - _numbers(a))
+
+
 def _is_name_edit(e: Edit, a: str, b: str) -> bool:
     return _names_in(a, e.a_at, len(e.a)) or _names_in(b, e.b_at, len(e.b))
 
 
 def compare(na: str, nb: str) -> tuple[bool, str]:
     """Same story? On normalised texts; returns the verdict and why (for tests and reports)."""
+    ok, why, _ = verdict(na, nb)
+    return ok, why
+
+
+def verdict(na: str, nb: str) -> tuple[bool, str, float]:
+    """(same story?, why, coverage): the coverage lets the index ask for a closer date when a
+    pair shares only part of its text."""
     if not na or not nb:
-        return False, "empty"
+        return False, "empty", 0.0
     if na == nb:
-        return True, "equal"
+        return True, "equal", 1.0
     c = containment(shingles(na, True), shingles(nb, True))
     if c < PREFILTER:
-        return False, f"containment {c:.2f}"
+        return False, f"containment {c:.2f}", c
     shorter = min(len(na), len(nb))
     shared, edits = alignment(na, nb)
-    if shared / shorter < COVERAGE:
-        return False, f"coverage {shared / shorter:.2f}"
+    cover = shared / shorter
+    if cover < COVERAGE:
+        return False, f"coverage {cover:.2f}", cover
     swaps = [e for e in edits if e.inside and e.a and e.b and max(len(e.a), len(e.b)) <= SUBSTITUTION]
     small = [e for e in edits if e.inside and (not e.a or not e.b) and len(e.a + e.b) <= ANCHOR]
     for e in swaps + small:
         if _is_numeric_edit(e):
-            return False, f"numbers differ: {e.a or '∅'} / {e.b or '∅'}"
+            return False, f"numbers differ: {e.a or '∅'} / {e.b or '∅'}", cover
+    for e in edits:
+        if e.inside and min(len(e.a), len(e.b)) > SUBSTITUTION and _other_facts(e, na, nb):
+            return False, f"other facts in the same frame: {e.a[:12]}… / {e.b[:12]}…", cover
     for e in swaps:
         if _is_name_edit(e, na, nb):
-            return False, f"names differ: {e.a} / {e.b}"
+            return False, f"names differ: {e.a} / {e.b}", cover
     if len(swaps) > 2 + shorter // 100:
-        return False, f"{len(swaps)} substitutions"
-    return True, f"reprint (coverage {shared / shorter:.2f}, {len(swaps)} edits)"
+        return False, f"{len(swaps)} substitutions", cover
+    return True, f"reprint (coverage {cover:.2f}, {len(swaps)} edits)", cover
 
 
 def near_duplicate_normalised(na: str, nb: str) -> bool:
-    return compare(na, nb)[0]
+    return verdict(na, nb)[0]
 
 
 def is_near_duplicate(a: str, b: str) -> bool:
@@ -228,8 +252,13 @@ def is_near_duplicate(a: str, b: str) -> bool:
 
 # ------------------------------------------------------------------------------------ the index
 
-BANDS, ROWS = 24, 3
+# 32 bands of 3 rows: a pair sharing a third of its shingles (Jaccard 0.33: an excerpt, or a
+# rewrite keeping half its text) is a candidate with probability ~0.7; at 0.5, ~0.99; unrelated
+# same-topic texts (Jaccard < 0.05) almost never. Changing these needs `StoryIndex.rebuild()`.
+BANDS, ROWS = 32, 3
 NUM_PERM = BANDS * ROWS
+INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-v2"
+CANDIDATES = 50  # most-shared candidates verified per lookup
 _PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20240508)
 _A = _rng.integers(1, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
@@ -247,7 +276,7 @@ def band_keys(normalised_text: str) -> list[int]:
     if not sh:
         return []
     h = _shingle_hashes(sh)
-    # (a*h + b) mod p, vectorised over permutations x shingles; wraparound of uint64 is fine for hashing
+    # (a*h + b) mod p, vectorised over permutations x shingles; uint64 wraparound is fine for hashing
     sig = ((np.outer(_A, h) + _B[:, None]) % _PRIME).min(axis=1)
     keys = []
     for band in range(BANDS):
@@ -257,51 +286,103 @@ def band_keys(normalised_text: str) -> list[int]:
 
 
 def _days_apart(a: str | None, b: str | None) -> float:
+    """Days between two ISO dates; 0 when either is unknown (no date is no evidence)."""
     if not a or not b:
         return 0.0
     try:
-        da = datetime.fromisoformat(a[:10])
-        db = datetime.fromisoformat(b[:10])
+        return abs((datetime.fromisoformat(a[:10]) - datetime.fromisoformat(b[:10])).days)
     except ValueError:
         return 0.0
-    return abs((da - db).days)
 
 
 class StoryIndex:
-    """Near-duplicate index inside archive.db. Never commits: the caller's transaction covers
-    the article, its index rows and its story row together."""
+    """Near-duplicate index inside archive.db.
+
+    `dedupe_bands` holds (band key, article id) as a WITHOUT ROWID table keyed on both, so a
+    lookup is 32 primary-key range reads and nothing is held in Python memory between calls.
+    Never commits: the caller's transaction covers the article, its index rows and its story row
+    together, so a crash leaves all three or none.
+    """
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        conn.execute("CREATE TABLE IF NOT EXISTS dedupe_bands (band INTEGER NOT NULL, article_id INTEGER NOT NULL)")
-        conn.execute("CREATE INDEX IF NOT EXISTS dedupe_bands_band ON dedupe_bands(band)")
+        conn.execute("CREATE TABLE IF NOT EXISTS dedupe_meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = conn.execute("SELECT value FROM dedupe_meta WHERE key = 'index_version'").fetchone()
+        if row is None or row[0] != INDEX_VERSION:
+            # an index built with other parameters (or none yet): start it afresh, then fill it
+            conn.execute("DROP TABLE IF EXISTS dedupe_bands")
+        conn.execute("CREATE TABLE IF NOT EXISTS dedupe_bands (band INTEGER NOT NULL, article_id INTEGER NOT NULL, "
+                     "PRIMARY KEY (band, article_id)) WITHOUT ROWID")
+        conn.execute("INSERT OR REPLACE INTO dedupe_meta (key, value) VALUES ('index_version', ?)", (INDEX_VERSION,))
         conn.execute(
             "CREATE TABLE IF NOT EXISTS stories (id INTEGER PRIMARY KEY, title TEXT, size INTEGER, sites TEXT, "
             "outlets TEXT, source_outlet TEXT, first_published TEXT, last_published TEXT)")
+        if (row is None or row[0] != INDEX_VERSION) and conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone():
+            self.rebuild()
 
     def candidates(self, keys: list[int]) -> list[int]:
+        """Archived articles sharing at least one band, most shared first."""
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
         return [r[0] for r in self.conn.execute(
             f"SELECT article_id FROM dedupe_bands WHERE band IN ({marks}) "
-            f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT 50", keys)]
+            f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT {CANDIDATES}", keys)]
+
+    def matches(self, body: str, published_at: str | None) -> list[tuple[str, int, int]]:
+        """(published_at, article id, story id) of every archived article this body reprints.
+
+        A story is out as soon as one of its articles *conflicts* with the body (shares most of
+        its text but disagrees on a date, figure or name): otherwise a look-alike could join
+        through a member that lacks the distinguishing passage (a reprint with a rewritten
+        lead matches both the original and the next sitting of the same meeting). The story's
+        first article is always checked, whether or not the index offered it.
+        """
+        nb = normalise(body)
+        found, conflicts, checked = [], set(), set()
+
+        def check(aid: int) -> int | None:
+            checked.add(aid)
+            row = self.conn.execute("SELECT body, story_id, published_at FROM articles WHERE id = ?", (aid,)).fetchone()
+            if row is None or row[1] is None:
+                return None
+            days = _days_apart(published_at, row[2])
+            ok, _, cover = verdict(nb, normalise(row[0]))
+            if not ok and cover >= COVERAGE:
+                conflicts.add(row[1])
+            elif ok and days <= DATE_WINDOW_DAYS and (cover >= CLOSE or days <= CLOSE_WINDOW_DAYS):
+                found.append((row[2] or "9999", aid, row[1]))
+            return row[1]
+
+        stories = {check(aid) for aid in self.candidates(band_keys(nb))}
+        for story in stories - {None} - checked:
+            check(story)
+        return sorted(m for m in found if m[2] not in conflicts)
 
     def find_story(self, body: str, published_at: str | None) -> int | None:
         """story_id of the earliest archived article this body is a reprint of, else None."""
-        nb = normalise(body)
-        matches = []
-        for aid in self.candidates(band_keys(nb)):
-            row = self.conn.execute("SELECT body, story_id, published_at FROM articles WHERE id = ?", (aid,)).fetchone()
-            if row is None or row[1] is None or _days_apart(published_at, row[2]) > DATE_WINDOW_DAYS:
-                continue
-            if near_duplicate_normalised(nb, normalise(row[0])):
-                matches.append((row[2] or "9999", aid, row[1]))
-        return min(matches)[2] if matches else None
+        found = self.matches(body, published_at)
+        return found[0][2] if found else None
 
     def add(self, article_id: int, story_id: int, body: str, published_at: str | None) -> None:
-        self.conn.executemany("INSERT INTO dedupe_bands (band, article_id) VALUES (?, ?)",
+        self.conn.executemany("INSERT OR IGNORE INTO dedupe_bands (band, article_id) VALUES (?, ?)",
                               [(k, article_id) for k in band_keys(normalise(body))])
+
+    def remove(self, article_id: int, body: str) -> None:
+        """Take an article out of the index (before its body is replaced or it is deleted)."""
+        self.conn.executemany("DELETE FROM dedupe_bands WHERE band = ? AND article_id = ?",
+                              [(k, article_id) for k in band_keys(normalise(body))])
+
+    def rebuild(self) -> int:
+        """Re-index every article from `articles` (after the parameters change). Story ids are
+        kept: rebuilding the index never regroups the archive."""
+        self.conn.execute("DELETE FROM dedupe_bands")
+        n = 0
+        for aid, body in self.conn.execute("SELECT id, body FROM articles WHERE body IS NOT NULL").fetchall():
+            self.add(aid, 0, body, None)
+            n += 1
+        return n
 
 
 def update_story(conn: sqlite3.Connection, story_id: int) -> None:

@@ -9,7 +9,7 @@ ORIGINAL = (
     "今年以来，宁洱县把为基层减负作为作风建设的重点，全县发文数量同比下降三成，开到乡镇的会议下降四成。\n\n"
     "县委办公室牵头建立督查检查考核计划管理制度，全年只安排两次综合督查，其余事项一律并入综合督查一并开展。\n\n"
     "在村一级，县里统一了村务公开栏和各类标识牌，原先挂在村委会门口的十多块牌子只保留了三块。\n\n"
-    "同心镇党委书记说，过去每周要填五六张报表，现在大部分数据由系统自动生成，干部有更多时间入户走访。\n\n"
+    "同心镇党委书记李红梅说，过去每周要填五六张报表，现在大部分数据由系统自动生成，干部有更多时间入户走访。\n\n"
     "下一步，宁洱县将建立基层减负监测点，定期听取乡镇干部意见，防止形式主义问题反弹回潮。"
 )
 
@@ -27,11 +27,15 @@ REPRINTS = {
         "今年以來，寧洱縣把為基層減負作為作風建設的重點，全縣發文數量同比下降三成，開到鄉鎮的會議下降四成。\n\n"
         "縣委辦公室牽頭建立督查檢查考核計劃管理制度，全年只安排兩次綜合督查，其餘事項一律並入綜合督查一並開展。\n\n"
         "在村一級，縣裡統一了村務公開欄和各類標識牌，原先掛在村委會門口的十多塊牌子只保留了三塊。\n\n"
-        "同心鎮黨委書記說，過去每週要填五六張報表，現在大部分數據由系統自動生成，幹部有更多時間入戶走訪。\n\n"
+        "同心鎮黨委書記李紅梅說，過去每週要填五六張報表，現在大部分數據由系統自動生成，幹部有更多時間入戶走訪。\n\n"
         "下一步，寧洱縣將建立基層減負監測點，定期聽取鄉鎮幹部意見，防止形式主義問題反彈回潮。"
     ),
     "full-width and spacing": ORIGINAL.replace("，", ", ").replace("三成", "三 成").replace("两次", "两 次"),
     "pinyin annotation": ORIGINAL.replace("宁洱县把", "宁洱（níng'ěr）县把"),
+    "rewritten lead": "记者近日从宁洱县委办公室了解到，该县持续推进整治形式主义为基层减负工作。\n\n"
+                      + "\n\n".join(paragraphs(ORIGINAL)[1:]),
+    "taiwan and hong kong variants": ORIGINAL.replace("党委", "黨委").replace("着", "著").replace("为", "爲"),
+    "wording edits": ORIGINAL.replace("今年以来", "今年来").replace("一律并入", "全部并入").replace("下一步", "接下来"),
     "snapshot wrapping": "类别：国内 发布时间：2024-03-02\n\n" + ORIGINAL + "\n\n以上内容为资讯信息快照，本站未对信息做任何修改。",
 }
 
@@ -39,12 +43,29 @@ LOOKALIKES = {
     "next sitting of the same meeting": ORIGINAL.replace("三成", "四成").replace("四成。", "五成。"),
     "same template, another county": ORIGINAL.replace("宁洱县", "墨江县").replace("同心镇", "联珠镇"),
     "monthly bulletin with other figures": ORIGINAL.replace("两次", "三次").replace("十多块", "二十多块").replace("三块", "四块"),
+    "same template, another speaker": ORIGINAL.replace("李红梅", "王国栋"),
     "same topic, another article": (
         "墨江县近日出台规定，县直部门不得要求乡镇干部在工作群中打卡或上传截图，也不得以政务APP的登录时长考核基层。\n\n"
         "县数据局牵头把全县二十多个政务应用整合为一个平台，数据一次采集、多方共享。\n\n"
         "不少村干部表示，手机里的工作群少了，晚上终于能好好休息了。"
     ),
 }
+
+
+BULLETIN_INTRO = ("近日，省纪委监委对五起整治形式主义为基层减负不力的典型问题进行通报。"
+                  "这些问题反映出一些地方和部门仍然存在重留痕轻实效、以会议落实会议的现象。")
+BULLETIN_OUTRO = ("省纪委监委要求，各级党组织要从通报的问题中汲取教训，举一反三抓好整改，"
+                  "对顶风违纪的坚决严肃处理，切实把基层干部从繁文缛节中解脱出来。")
+BULLETINS = (
+    BULLETIN_INTRO + "\n\n甲县农业农村局要求村干部每天在工作群上传入户照片，一个月累计收集照片四千余张，局长被诫勉谈话。"
+    "\n\n乙市某街道一年组织各类检查评比三十七次，街道党工委书记受到党内警告处分。\n\n" + BULLETIN_OUTRO,
+    BULLETIN_INTRO + "\n\n丙县教育局在半年内向学校下发报表一百二十多种，多数内容重复填报，分管副局长被通报批评。"
+    "\n\n丁区政务服务中心强制要求窗口人员下载六个政务应用并统计登录时长，中心主任受到政务警告处分。\n\n" + BULLETIN_OUTRO,
+)
+
+
+def test_successive_bulletins_stay_apart():
+    assert not is_near_duplicate(*BULLETINS)
 
 
 @pytest.mark.parametrize("kind", sorted(REPRINTS))
@@ -109,5 +130,78 @@ def test_index_finds_candidates_without_scanning(tmp_path):
     index = StoryIndex(archive.conn)
     plan = archive.conn.execute(
         "EXPLAIN QUERY PLAN SELECT article_id FROM dedupe_bands WHERE band IN (1, 2) GROUP BY article_id").fetchall()
-    assert any("USING" in str(row[-1]) and "INDEX" in str(row[-1]) for row in plan)
+    assert any(str(row[-1]).startswith("SEARCH") and "PRIMARY KEY" in str(row[-1]) for row in plan)
     assert index.find_story(ORIGINAL, None) is None  # empty index: nothing to join
+
+
+def test_why_look_alikes_stay_apart():
+    """The reason names the guard that fired, so a wrong merge or split is easy to diagnose."""
+    from pipelines.dedupe import compare, normalise
+    assert compare(normalise(ORIGINAL), normalise(LOOKALIKES["next sitting of the same meeting"]))[1].startswith("numbers")
+    assert compare(normalise(ORIGINAL), normalise(LOOKALIKES["same template, another county"]))[1].startswith("names")
+
+
+def test_partial_reprint_needs_a_close_date(tmp_path):
+    """A version sharing only part of its text joins within a month, not a year later."""
+    import sqlite3
+    conn = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, published_at TEXT, story_id INTEGER, "
+                 "site TEXT, outlet TEXT, title TEXT)")
+    index = StoryIndex(conn)
+    conn.execute("INSERT INTO articles VALUES (1, ?, '2024-03-01T09:00:00+08:00', 1, 'a', NULL, 't')", (ORIGINAL,))
+    index.add(1, 1, ORIGINAL, "2024-03-01T09:00:00+08:00")
+    half = "\n\n".join(paragraphs(ORIGINAL)[:3]) + "\n\n" + LOOKALIKES["same topic, another article"]
+    assert index.find_story(half, "2024-03-10T09:00:00+08:00") == 1
+    assert index.find_story(half, "2024-09-10T09:00:00+08:00") is None
+    assert index.find_story(REPRINTS["cut paragraph"], "2024-09-10T09:00:00+08:00") == 1
+
+
+CRASH = """
+import os, sqlite3, sys
+sys.path.insert(0, {root!r})
+from pipelines.dedupe import StoryIndex
+conn = sqlite3.connect({db!r}, isolation_level=None)
+index = StoryIndex(conn)
+conn.execute("BEGIN")
+conn.execute("INSERT INTO articles (id, body, published_at, story_id) VALUES (2, ?, NULL, 2)", (sys.argv[1],))
+index.add(2, 2, sys.argv[1], None)
+os._exit(9)  # killed after the index write, before the commit
+"""
+
+
+def test_crash_between_index_and_article_writes_leaves_both_consistent(tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = tmp_path / "a.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, published_at TEXT, story_id INTEGER, "
+                 "site TEXT, outlet TEXT, title TEXT)")
+    index = StoryIndex(conn)
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO articles (id, body, story_id) VALUES (1, ?, 1)", (ORIGINAL,))
+    index.add(1, 1, ORIGINAL, None)
+    conn.execute("COMMIT")
+    root = str(Path(__file__).resolve().parents[1])
+    child = subprocess.run([sys.executable, "-c", CRASH.format(root=root, db=str(db)), LOOKALIKES["same topic, another article"]])
+    assert child.returncode == 9
+    indexed = {r[0] for r in conn.execute("SELECT DISTINCT article_id FROM dedupe_bands")}
+    assert indexed == {r[0] for r in conn.execute("SELECT id FROM articles")} == {1}
+    assert StoryIndex(conn).find_story(REPRINTS["excerpt"], None) == 1
+
+
+def test_index_rebuilds_itself_when_its_parameters_change(tmp_path):
+    import sqlite3
+    conn = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, published_at TEXT, story_id INTEGER, "
+                 "site TEXT, outlet TEXT, title TEXT)")
+    conn.execute("INSERT INTO articles (id, body, story_id) VALUES (1, ?, 1)", (ORIGINAL,))
+    conn.execute("CREATE TABLE dedupe_meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("INSERT INTO dedupe_meta VALUES ('index_version', 'older')")
+    index = StoryIndex(conn)
+    assert index.find_story(REPRINTS["editor footer"], None) == 1
+    index.remove(1, ORIGINAL)
+    assert index.find_story(REPRINTS["editor footer"], None) is None
