@@ -1,7 +1,14 @@
-"""Dedupe benchmark: pair figures on the shared dev pairs, then a scaling run.
+"""Dedupe benchmark: pair figures on the shared dev pairs, reprint transformations of real
+texts, then a scaling run.
 
-    python bench/dedupe.py                       # pairs + scaling at 10k and 100k
+    python bench/dedupe.py                       # pairs + transformations + scaling at 10k and 100k
     python bench/dedupe.py --sizes 10000,100000,1000000
+    python bench/dedupe.py --only pairs,transforms
+
+The transformation run takes every distinct text of ../shared/corpus (dedupe and classify dev
+sets), makes each reprint kind the issue names (and a few more) and each look-alike kind, and
+counts how many the pair rule joins; then it archives the originals and the reprints through
+StoryIndex (the LSH lookup included) and counts reprints that joined their original's story.
 
 The scaling run inserts synthetic articles (generated from a vocabulary) into a real archive
 through the same path the crawl uses (StoryIndex.find_story + articles row + StoryIndex.add,
@@ -13,7 +20,9 @@ size on disk, and the share of planted reprints found.
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import re
 import sqlite3
 import subprocess
 import sys
@@ -23,7 +32,7 @@ from pathlib import Path
 
 from _common import ROOT, rss_mb, shared_or_none, synthetic_article, synthetic_vocabulary
 
-from pipelines.dedupe import StoryIndex, body_hash
+from pipelines.dedupe import StoryIndex, body_hash, is_near_duplicate
 
 
 def pair_figures() -> None:
@@ -35,6 +44,155 @@ def pair_figures() -> None:
                           "--fn", "pipelines.dedupe:is_near_duplicate"], cwd=ROOT, capture_output=True, text=True)
     print(out.stdout.strip() or out.stderr.strip())
 
+
+# ------------------------------------------------------------------------------ transformations
+
+_SENTENCE = re.compile(r"(?<=[。！？])")
+_PINYIN = {"减负": "jiǎn fù", "基层": "jī céng", "形式主义": "xíng shì zhǔ yì", "督查": "dū chá", "干部": "gàn bù"}
+
+
+def _paragraphs(t: str) -> list[str]:
+    ps = [p for p in re.split(r"\n+", t) if p.strip()]
+    if len(ps) < 3:  # transcripts without breaks: two sentences a paragraph
+        ss = [s for s in _SENTENCE.split(t) if s.strip()]
+        ps = ["".join(ss[i:i + 2]) for i in range(0, len(ss), 2)]
+    return ps
+
+
+def reprint_kinds(converters) -> dict:
+    """name -> fn(text, rnd) -> reprint text or None (not applicable)."""
+    def cut(t, rnd):
+        ps = _paragraphs(t)
+        if len(ps) < 3:
+            return None
+        i = rnd.randrange(1, len(ps))
+        return "\n\n".join(ps[:i] + ps[i + 1:])
+
+    def pinyin(t, rnd):
+        out = t
+        for w, p in _PINYIN.items():
+            out = out.replace(w, f"{w}（{p}）", 1)
+        return out if out != t else None
+
+    def wording(t, rnd):
+        out = t
+        for a, b in (("近日", "日前"), ("表示", "指出"), ("进一步", "更加"), ("要求", "强调"), ("开展", "进行")):
+            out = out.replace(a, b, 1)
+        return out if out != t else None
+
+    kinds = {
+        "本文转自 line": lambda t, r: "本文转自：某某日报客户端\n\n" + t,
+        "editor footer": lambda t, r: t + "\n\n（责任编辑：某某）\n\n扫码关注我们的公众号，获取更多资讯",
+        "rewritten lead": lambda t, r: "记者从有关部门获悉，相关工作近期取得新进展。" + "".join(_SENTENCE.split(t)[1:]),
+        "cut paragraph": cut,
+        "excerpt (first half)": lambda t, r: "\n\n".join(_paragraphs(t)[:max(1, len(_paragraphs(t)) // 2)]),
+        "snapshot chrome": lambda t, r: ("首页 > 国内 > 正文\n\n类别：国内 发布时间：2025-03-15 22:30 来源：某讲解\n\n" + t +
+                                         "\n\n以上内容为资讯信息快照，本站未对内容做任何修改。\n\n快照生成时间：2025-03-16"),
+        "pinyin notes": pinyin,
+        "full/half width": lambda t, r: "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in t)
+        .replace("，", ",").replace("。", ". ").replace("：", ":"),
+        "whitespace": lambda t, r: "".join(c + (" " if r.random() < 0.03 else "") for c in t),
+        "wording edits": wording,
+    }
+    for name, conv in converters.items():
+        kinds[f"traditional ({name})"] = lambda t, r, conv=conv: conv.convert(t)
+    kinds["combined (cut+footer+traditional+lead line)"] = lambda t, r: "本文转自：某报\n\n" + converters["s2t"].convert(
+        kinds["editor footer"](cut(t, r) or t, r))
+    return kinds
+
+
+def lookalike_kinds() -> dict:
+    """name -> fn(text, rnd) -> a different story built from the same text, or None."""
+    import jieba.posseg as pseg
+
+    def swap(tags):
+        def fn(t, rnd):
+            words = [w for w, f in pseg.cut(t) if f in tags and len(w) >= 2]
+            if not words:
+                return None
+            return t.replace(rnd.choice(words), "临沧" if "ns" in tags else "张丰毅")
+        return fn
+
+    def number(t, rnd):
+        nums = re.findall(r"\d+", t)
+        if not nums:
+            return None
+        n = rnd.choice(nums)
+        return re.sub(r"(?<!\d)" + n + r"(?!\d)", str(int(n) + 3), t, count=1)
+
+    def numeral(t, rnd):
+        m = re.search(r"[一二三四六七八九]", t)
+        return None if not m else t[:m.start()] + "五" + t[m.end():]
+
+    return {"another figure or date": number, "another sitting (numeral)": numeral,
+            "another place": swap({"ns"}), "another person": swap({"nr", "nrfg", "nrt"})}
+
+
+def real_texts() -> list[str]:
+    seen, out = set(), []
+    for name, keys in (("dedupe-dev.jsonl", ("a", "b")), ("classify-dev.jsonl", ("text",))):
+        path = shared_or_none("corpus", name)
+        if path is None:
+            return []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                for k in keys:
+                    t = item[k]
+                    if len(t) > 150 and t[:40] not in seen:
+                        seen.add(t[:40])
+                        out.append(t)
+    return out
+
+
+def transformations() -> None:
+    texts = real_texts()
+    if not texts:
+        return
+    import opencc
+
+    rnd = random.Random(3)
+    kinds = reprint_kinds({c: opencc.OpenCC(c) for c in ("s2t", "s2tw", "s2twp", "s2hk")})
+    print(f"== reprint transformations of {len(texts)} real texts: pairs joined by is_near_duplicate")
+    made: list[tuple[int, str, str]] = []
+    for name, fn in kinds.items():
+        ok = n = 0
+        for i, t in enumerate(texts):
+            x = fn(t, rnd)
+            if not x or x == t:
+                continue
+            n += 1
+            ok += is_near_duplicate(t, x)
+            made.append((i, name, x))
+        print(f"  {name:44s} {ok:3d}/{n:<3d}")
+    print("== look-alikes built from the same texts: pairs wrongly joined (lower is better)")
+    for name, fn in lookalike_kinds().items():
+        bad = n = 0
+        for t in texts:
+            x = fn(t, rnd)
+            if not x or x == t:
+                continue
+            n += 1
+            bad += is_near_duplicate(t, x)
+        print(f"  {name:44s} {bad:3d}/{n:<3d}")
+    # the same reprints through the archive index (LSH candidates + verification)
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, story_id INTEGER, published_at TEXT, "
+                 "site TEXT, outlet TEXT, title TEXT)")
+    index = StoryIndex(conn)
+    ids = {}
+    for i, t in enumerate(texts):
+        story = index.find_story(t, None)
+        cur = conn.execute("INSERT INTO articles (body, story_id) VALUES (?, ?)", (t, None))
+        ids[i] = story or cur.lastrowid
+        conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (ids[i], cur.lastrowid))
+        index.add(cur.lastrowid, ids[i], t, None)
+    joined = sum(index.find_story(x, None) == ids[i] for i, _, x in made)
+    print(f"== archive: {joined}/{len(made)} reprints joined their original's story through the index "
+          f"({len(set(ids.values()))} stories for {len(texts)} originals)")
+
+
+# ------------------------------------------------------------------------------ scaling
 
 def reprint_of(rnd: random.Random, body: str) -> str:
     paras = body.split("\n\n")
@@ -109,6 +267,12 @@ def _has_dbstat(conn) -> bool:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--only", default="pairs,transforms,scaling")
     args = parser.parse_args()
-    pair_figures()
-    scaling([int(s) for s in args.sizes.split(",")])
+    parts = args.only.split(",")
+    if "pairs" in parts:
+        pair_figures()
+    if "transforms" in parts:
+        transformations()
+    if "scaling" in parts:
+        scaling([int(s) for s in args.sizes.split(",")])

@@ -35,23 +35,35 @@ def _table_all(name: str) -> dict[str, list[str]]:
 
 @functools.lru_cache(maxsize=1)
 def _char_map() -> dict[int, str]:
-    ts = _table("TSCharacters.txt")
-    variants = {**_table("HKVariantsRev.txt"), **_table("TWVariantsRev.txt")}
-    out = {}
-    for key in set(ts) | set(variants):
-        if len(key) != 1:
-            continue
-        standard = variants.get(key, key)
-        simple = ts.get(standard, standard)
-        if len(simple) == 1 and simple != key:
-            out[ord(key)] = simple
-    # Traditional forms the tables keep as they are (瞭, 麼, 藉, 覆...) but that a simplified
-    # -> traditional conversion writes for a common character: fold them back to it.
-    for simple, candidates in _table_all("STCharacters.txt").items():
-        for trad in candidates:
-            if len(trad) == 1 and ord(trad) not in out and trad != simple:
-                out[ord(trad)] = out.get(ord(simple), simple)
-    return out
+    """Each character to one representative of the characters OpenCC treats as one.
+
+    Classes are joined over simplified -> traditional, traditional -> simplified and the regional
+    variant tables, so 幺/么/麼, 了/瞭 and 着/著 each fold to one character whichever way a
+    converter went. The representative is a plain simplified character where the class has one.
+    """
+    parent: dict[str, str] = {}
+
+    def find(c: str) -> str:
+        while parent.get(c, c) != c:
+            parent[c] = parent.get(parent[c], parent[c])
+            c = parent[c]
+        return c
+
+    ts, st = _table_all("TSCharacters.txt"), _table_all("STCharacters.txt")
+    pairs = [(k, v) for table in (ts, st, _table_all("HKVariantsRev.txt"), _table_all("TWVariantsRev.txt"))
+             for k, values in table.items() for v in values]
+
+    def rank(c: str) -> int:  # plain simplified characters make the best roots
+        return (c in st) + (c not in ts)
+
+    for a, b in pairs:
+        if len(a) == 1 and len(b) == 1:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                if rank(rb) > rank(ra):
+                    ra, rb = rb, ra
+                parent[rb] = ra
+    return {ord(c): find(c) for c in parent if find(c) != c}
 
 
 def fold_chars(text: str) -> str:
