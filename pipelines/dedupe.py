@@ -252,12 +252,15 @@ def is_near_duplicate(a: str, b: str) -> bool:
 
 # ------------------------------------------------------------------------------------ the index
 
-# 32 bands of 3 rows: a pair sharing a third of its shingles (Jaccard 0.33: an excerpt, or a
-# rewrite keeping half its text) is a candidate with probability ~0.7; at 0.5, ~0.99; unrelated
-# same-topic texts (Jaccard < 0.05) almost never. Changing these needs `StoryIndex.rebuild()`.
-BANDS, ROWS = 32, 3
+# 32 bands of 3 rows over the whole text: a pair sharing a third of its shingles (Jaccard 0.33:
+# an excerpt, or a rewrite keeping half its text) is a candidate with probability ~0.7; at 0.5,
+# ~0.99; unrelated same-topic texts (Jaccard < 0.05) almost never. MinHash estimates Jaccard, not
+# containment, so a short excerpt of a long article (Jaccard 0.2) would often be missed: 4 more
+# bands over each of the first 100 and 240 characters catch excerpts and cut versions, which
+# keep the opening. Changing any of this rebuilds the index (INDEX_VERSION).
+BANDS, ROWS, HEAD_BANDS, HEADS = 32, 3, 4, (100, 240)
 NUM_PERM = BANDS * ROWS
-INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-v2"
+INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v3"
 CANDIDATES = 50  # most-shared candidates verified per lookup
 _PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20240508)
@@ -270,18 +273,24 @@ def _shingle_hashes(sh: set[str]) -> np.ndarray:
                         for s in sh), dtype=np.uint64, count=len(sh))
 
 
+def _bands(sh: set[str], bands: int, offset: int) -> list[int]:
+    h = _shingle_hashes(sh)
+    n = bands * ROWS
+    # (a*h + b) mod p, vectorised over permutations x shingles; uint64 wraparound is fine for hashing
+    sig = ((np.outer(_A[:n], h) + _B[:n, None]) % _PRIME).min(axis=1)
+    return [int.from_bytes(hashlib.blake2b(sig[b * ROWS:(b + 1) * ROWS].tobytes() + bytes([offset + b]),
+                                           digest_size=8).digest(), "little", signed=True) for b in range(bands)]
+
+
 def band_keys(normalised_text: str) -> list[int]:
-    """LSH keys of a text: one signed 64-bit integer per band (band number mixed in)."""
+    """LSH keys of a text: one signed 64-bit integer per band (band number mixed in), whole
+    text first, then its opening."""
     sh = shingles(normalised_text, True)
     if not sh:
         return []
-    h = _shingle_hashes(sh)
-    # (a*h + b) mod p, vectorised over permutations x shingles; uint64 wraparound is fine for hashing
-    sig = ((np.outer(_A, h) + _B[:, None]) % _PRIME).min(axis=1)
-    keys = []
-    for band in range(BANDS):
-        chunk = sig[band * ROWS:(band + 1) * ROWS].tobytes() + bytes([band])
-        keys.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little", signed=True))
+    keys = _bands(sh, BANDS, 0)
+    for i, head in enumerate(HEADS):
+        keys += _bands(shingles(normalised_text[:head], True), HEAD_BANDS, BANDS + i * HEAD_BANDS)
     return keys
 
 
