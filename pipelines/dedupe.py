@@ -260,7 +260,7 @@ def is_near_duplicate(a: str, b: str) -> bool:
 # keep the opening. Changing any of this rebuilds the index (INDEX_VERSION).
 BANDS, ROWS, HEAD_BANDS, HEADS = 32, 3, 4, (100, 240)
 NUM_PERM = BANDS * ROWS
-INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v3"
+INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v4"
 CANDIDATES = 50  # most-shared candidates verified per lookup
 _PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20240508)
@@ -268,13 +268,23 @@ _A = _rng.integers(1, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
 _B = _rng.integers(0, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
 
 
-def _shingle_hashes(sh: set[str]) -> np.ndarray:
-    return np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") >> 4
-                        for s in sh), dtype=np.uint64, count=len(sh))
+def _shingle_hashes(text: str) -> np.ndarray:
+    """Distinct 64-bit hashes of a normalised text's K-character shingles: a polynomial rolling
+    hash over code points, vectorised (stable across processes, unlike hash())."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - K + 1
+    if n <= 0:
+        codes, n = np.pad(codes, (0, K - len(codes))), 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(K):
+        h = h * np.uint64(1000003) + codes[j:j + n]
+    h ^= h >> np.uint64(31)
+    h *= np.uint64(0x9E3779B97F4A7C15)  # spread the bits before the permutations
+    return np.unique(h >> np.uint64(4))
 
 
-def _bands(sh: set[str], bands: int, offset: int) -> list[int]:
-    h = _shingle_hashes(sh)
+def _bands(text: str, bands: int, offset: int) -> list[int]:
+    h = _shingle_hashes(text)
     n = bands * ROWS
     # (a*h + b) mod p, vectorised over permutations x shingles; uint64 wraparound is fine for hashing
     sig = ((np.outer(_A[:n], h) + _B[:n, None]) % _PRIME).min(axis=1)
@@ -285,12 +295,11 @@ def _bands(sh: set[str], bands: int, offset: int) -> list[int]:
 def band_keys(normalised_text: str) -> list[int]:
     """LSH keys of a text: one signed 64-bit integer per band (band number mixed in), whole
     text first, then its opening."""
-    sh = shingles(normalised_text, True)
-    if not sh:
+    if not normalised_text:
         return []
-    keys = _bands(sh, BANDS, 0)
+    keys = _bands(normalised_text, BANDS, 0)
     for i, head in enumerate(HEADS):
-        keys += _bands(shingles(normalised_text[:head], True), HEAD_BANDS, BANDS + i * HEAD_BANDS)
+        keys += _bands(normalised_text[:head], HEAD_BANDS, BANDS + i * HEAD_BANDS)
     return keys
 
 
