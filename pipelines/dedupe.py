@@ -129,6 +129,15 @@ class Edit:
     def inside(self) -> bool:
         return self.before >= ANCHOR and self.after >= ANCHOR
 
+    @property
+    def swap(self) -> bool:
+        """A short item replaced by another: inside shared text, or at the very start or end with
+        a long shared run after/before it (a date swapped in the opening words is still a swap;
+        a rewritten lead is longer than SUBSTITUTION)."""
+        if not (self.a and self.b and max(len(self.a), len(self.b)) <= SUBSTITUTION):
+            return False
+        return self.inside or (self.before == 0 and self.after >= RUN) or (self.after == 0 and self.before >= RUN)
+
 
 def alignment(a: str, b: str) -> tuple[int, list[Edit]]:
     """Characters of `a` in long equal runs shared in order with `b`, and the edits between.
@@ -153,6 +162,8 @@ def alignment(a: str, b: str) -> tuple[int, list[Edit]]:
             continue
         if pending:
             pending[1], pending[3] = i2, j2
+        elif last_equal < ANCHOR and i1 == last_equal and j1 == last_equal:
+            pending = [0, i2, 0, j2, 0]  # a few equal characters at the very start are no anchor
         else:
             pending = [i1, i2, j1, j2, last_equal]
     if pending:
@@ -225,7 +236,7 @@ def verdict(na: str, nb: str) -> tuple[bool, str, float]:
     cover = shared / shorter
     if cover < COVERAGE:
         return False, f"coverage {cover:.2f}", cover
-    swaps = [e for e in edits if e.inside and e.a and e.b and max(len(e.a), len(e.b)) <= SUBSTITUTION]
+    swaps = [e for e in edits if e.swap]
     small = [e for e in edits if e.inside and (not e.a or not e.b) and len(e.a + e.b) <= ANCHOR]
     for e in swaps + small:
         if _is_numeric_edit(e):
@@ -234,7 +245,8 @@ def verdict(na: str, nb: str) -> tuple[bool, str, float]:
         if e.inside and min(len(e.a), len(e.b)) > SUBSTITUTION and _other_facts(e, na, nb):
             return False, f"other facts in the same frame: {e.a[:12]}… / {e.b[:12]}…", cover
     for e in swaps:
-        if _is_name_edit(e, na, nb):
+        # names only inside shared text: at the edges they are bylines and editor credits
+        if e.inside and _is_name_edit(e, na, nb):
             return False, f"names differ: {e.a} / {e.b}", cover
     if len(swaps) > 2 + shorter // 100:
         return False, f"{len(swaps)} substitutions", cover

@@ -205,3 +205,9 @@ def test_index_rebuilds_itself_when_its_parameters_change(tmp_path):
     assert index.find_story(REPRINTS["editor footer"], None) == 1
     index.remove(1, ORIGINAL)
     assert index.find_story(REPRINTS["editor footer"], None) is None
+
+
+def test_a_date_swapped_in_the_opening_words_is_another_event():
+    """A swap at the very start is still a swap (a rewritten lead is longer than one item)."""
+    assert not is_near_duplicate("3月5日，" + ORIGINAL, "3月6日，" + ORIGINAL)
+    assert is_near_duplicate("3月5日，" + ORIGINAL, ORIGINAL + "\n\n（编辑：周敏）")
