@@ -182,20 +182,26 @@ def _is_numeric_edit(e: Edit) -> bool:
     return bool(_DIGIT.search(e.a + e.b)) or bool(_NUMERAL.search(e.a) and _NUMERAL.search(e.b))
 
 
-def _names_in(text: str, at: int, length: int) -> bool:
-    """Does the span [at, at+length) of text touch a proper name (person, place, body, title)?"""
+# Words that pin a period: swapping one for another (今年 / 去年, 上半年 / 下半年) is another event;
+# swapping vague ones (近日 / 日前) is wording, and they are not listed.
+_PERIOD = re.compile(r"[今去明前本上下当同次]年|[上下]半年|年[初底末中]|[今昨明前]天|[今昨明前本次当]日|[本上下]周|"
+                     r"[本上下当]月|月[初底中末]|[春夏秋冬]季|[春夏秋冬]天|[上下中]午|凌晨|傍晚|晚上|早上|"
+                     r"[上中下]旬|春节|元旦|国庆|清明|端午|中秋|两会")
+
+
+def _words_at(text: str, at: int, length: int) -> list[tuple[str, str, bool]]:
+    """(word, part-of-speech tag, followed by a place suffix) of the words touching the span
+    [at, at+length) of text, tagged in a small window around it."""
     lo = max(0, at - 6)
     window = text[lo:at + length + 6]
     start, end = at - lo, at - lo + length
-    pos = 0
+    out, pos = [], 0
     for word, flag in pos_tokenizer().cut(window):
         w_end = pos + len(word)
-        touches = w_end > start and pos < max(end, start + 1)
-        if touches and (flag in _NAME_TAGS or (w_end < len(window) and window[w_end] in _PLACE_SUFFIX
-                                               and w_end >= end)):
-            return True
+        if w_end > start and pos < max(end, start + 1):
+            out.append((word, flag, w_end >= end and w_end < len(window) and window[w_end] in _PLACE_SUFFIX))
         pos = w_end
-    return False
+    return out
 
 
 _NUMBER = re.compile(r"\d+|[〇零一二两三四五六七八九十百千万亿]{2,}|[一二两三四五六七八九十][个次名项件起张种人家所条天位批届轮]")
@@ -212,7 +218,21 @@ def _other_facts(e: Edit, a: str, b: str) -> bool:
 
 
 def _is_name_edit(e: Edit, a: str, b: str) -> bool:
-    return _names_in(a, e.a_at, len(e.a)) or _names_in(b, e.b_at, len(e.b))
+    """Does the swap touch a proper name (person, place, body, title) on either side?"""
+    words = _words_at(a, e.a_at, len(e.a)) + _words_at(b, e.b_at, len(e.b))
+    return any(flag in _NAME_TAGS or place for _, flag, place in words)
+
+
+def _periods_at(text: str, at: int, length: int) -> set[str]:
+    lo = max(0, at - 3)
+    return {m.group(0) for m in _PERIOD.finditer(text, lo, at + length + 3)
+            if m.end() > at and m.start() < at + max(length, 1)}
+
+
+def _is_time_edit(e: Edit, a: str, b: str) -> bool:
+    """Another period (今年 / 去年, 上半年 / 下半年), not another word for 'recently'."""
+    ta, tb = _periods_at(a, e.a_at, len(e.a)), _periods_at(b, e.b_at, len(e.b))
+    return bool(ta - tb) and bool(tb - ta)
 
 
 def compare(na: str, nb: str) -> tuple[bool, str]:
@@ -248,6 +268,8 @@ def verdict(na: str, nb: str) -> tuple[bool, str, float]:
         # names only inside shared text: at the edges they are bylines and editor credits
         if e.inside and _is_name_edit(e, na, nb):
             return False, f"names differ: {e.a} / {e.b}", cover
+        if _is_time_edit(e, na, nb):
+            return False, f"periods differ: {e.a} / {e.b}", cover
     if len(swaps) > 2 + shorter // 100:
         return False, f"{len(swaps)} substitutions", cover
     return True, f"reprint (coverage {cover:.2f}, {len(swaps)} edits)", cover

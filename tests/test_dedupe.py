@@ -44,6 +44,7 @@ LOOKALIKES = {
     "same template, another county": ORIGINAL.replace("宁洱县", "墨江县").replace("同心镇", "联珠镇"),
     "monthly bulletin with other figures": ORIGINAL.replace("两次", "三次").replace("十多块", "二十多块").replace("三块", "四块"),
     "same template, another speaker": ORIGINAL.replace("李红梅", "王国栋"),
+    "same report, another year": ORIGINAL.replace("今年以来", "去年以来"),
     "same topic, another article": (
         "墨江县近日出台规定，县直部门不得要求乡镇干部在工作群中打卡或上传截图，也不得以政务APP的登录时长考核基层。\n\n"
         "县数据局牵头把全县二十多个政务应用整合为一个平台，数据一次采集、多方共享。\n\n"
