@@ -430,11 +430,15 @@ class StoryIndex:
         """Re-index every article from `articles` (after the parameters change). Story ids are
         kept: rebuilding the index never regroups the archive."""
         self.conn.execute("DELETE FROM dedupe_bands")
-        n = 0
-        for aid, body in self.conn.execute("SELECT id, body FROM articles WHERE body IS NOT NULL").fetchall():
-            self.add(aid, 0, body, None)
-            n += 1
-        return n
+        n, last = 0, -1
+        while True:  # in batches of ids: memory stays flat however large the archive
+            rows = self.conn.execute("SELECT id, body FROM articles WHERE id > ? AND body IS NOT NULL "
+                                     "ORDER BY id LIMIT 500", (last,)).fetchall()
+            if not rows:
+                return n
+            for aid, body in rows:
+                self.add(aid, 0, body, None)
+            n, last = n + len(rows), rows[-1][0]
 
 
 def update_story(conn: sqlite3.Connection, story_id: int) -> None:
