@@ -214,12 +214,13 @@ def scaling(sizes: list[int], window: int = 1000) -> None:
         index = StoryIndex(conn)
         recent: list[tuple[int, str]] = []
         planted = found = 0
+        all_planted = all_found = 0
         n = 0
         print(f"== scaling: synthetic articles, a planted reprint every 50 (window of {window} timed inserts)")
-        print(f"{'archived':>10} {'ms/insert':>10} {'RSS MB':>8} {'index MB':>9} {'reprint recall':>15}")
+        print(f"{'archived':>10} {'ms/insert':>10} {'RSS MB':>8} {'index MB':>9} {'recall (window)':>16} {'recall (all so far)':>20}")
 
         def insert(body: str, expect: int | None) -> None:
-            nonlocal n, planted, found
+            nonlocal n, planted, found, all_planted, all_found
             conn.execute("BEGIN")
             story = index.find_story(body, "2024-05-01T10:00:00+08:00")
             n += 1
@@ -230,6 +231,8 @@ def scaling(sizes: list[int], window: int = 1000) -> None:
             if expect is not None:
                 planted += 1
                 found += story == expect
+                all_planted += 1
+                all_found += story == expect
             else:
                 recent.append((n, body))
                 if len(recent) > 200:
@@ -252,7 +255,7 @@ def scaling(sizes: list[int], window: int = 1000) -> None:
             per = (time.perf_counter() - start) / window * 1000
             index_mb = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'dedupe_bands%'").fetchone()[0] / 1e6 \
                 if _has_dbstat(conn) else float("nan")
-            print(f"{n:>10,} {per:>10.2f} {rss_mb():>8.0f} {index_mb:>9.0f} {found}/{planted:<13}", flush=True)
+            print(f"{n:>10,} {per:>10.2f} {rss_mb():>8.0f} {index_mb:>9.0f} {found:>10}/{planted:<5} {all_found:>13}/{all_planted:<6}", flush=True)
         conn.close()
 
 
