@@ -8,10 +8,12 @@
   story of the earliest archived article it matches, while look-alikes (the next sitting of the
   same meeting, a template story about another event) stay apart.
 
-Matching compares normalised text by *containment* (so an excerpt still matches), then checks
-what differs: a reprint adds or removes whole passages, a template story *substitutes* small
-pieces (a date, a number, a place, a name) inside otherwise equal text. Candidates come from a
-MinHash LSH index stored in archive.db (`dedupe_bands`), looked up per insert, never a scan.
+Matching compares normalised text (script, width, pinyin notes, source and editor lines folded
+away) by *containment* and by long shared runs (so an excerpt or a cut version still matches),
+then checks what differs: a reprint adds, cuts or rewrites whole passages, a look-alike
+*substitutes* items (a date, a figure, a period, a place, a name) inside otherwise equal text,
+or puts other cases into the same frame. Candidates come from a MinHash LSH index stored in
+archive.db (`dedupe_bands`), looked up per insert, never a scan.
 """
 
 from __future__ import annotations
@@ -33,14 +35,6 @@ from pipelines.boilerplate import is_boilerplate_line
 from pipelines.textfold import fold
 from pipelines.vocabulary import tokenizer
 
-
-
-@functools.lru_cache(maxsize=1)
-def pos_tokenizer():
-    """Part-of-speech tagging over the project's one jieba dictionary (loaded once)."""
-    import jieba.posseg
-
-    return jieba.posseg.POSTokenizer(tokenizer())
 
 
 # ------------------------------------------------------------------------------------ URL level
@@ -169,6 +163,15 @@ def alignment(a: str, b: str) -> tuple[int, list[Edit]]:
     if pending:
         edits.append(Edit(a[pending[0]:pending[1]], b[pending[2]:pending[3]], pending[0], pending[2], pending[4], 0))
     return shared, edits
+
+
+@functools.lru_cache(maxsize=1)
+def pos_tokenizer():
+    """Part-of-speech tagging over the project's one jieba dictionary (loaded once, and only
+    when a pair gets as far as the name check)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(tokenizer())
 
 
 _DIGIT = re.compile(r"\d")
