@@ -86,8 +86,8 @@ def reprint_kinds(converters) -> dict:
         "rewritten lead": lambda t, r: "记者从有关部门获悉，相关工作近期取得新进展。" + "".join(_SENTENCE.split(t)[1:]),
         "cut paragraph": cut,
         "excerpt (first half)": lambda t, r: "\n\n".join(_paragraphs(t)[:max(1, len(_paragraphs(t)) // 2)]),
-        "snapshot chrome": lambda t, r: ("首页 > 国内 > 正文\n\n类别：国内 发布时间：2025-03-15 22:30 来源：某讲解\n\n" + t +
-                                         "\n\n以上内容为资讯信息快照，本站未对内容做任何修改。\n\n快照生成时间：2025-03-16"),
+        "snapshot chrome": lambda t, r: ("首页 > 时政 > 正文\n\n栏目：时政 | 收录：2025-03-15 22:30 | 出处：某号\n\n" + t +
+                                         "\n\n本页是网页存档副本，由程序自动抓取，原文以来源网站为准。\n\n存档时间：2025-03-16"),
         "pinyin notes": pinyin,
         "full/half width": lambda t, r: "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in t)
         .replace("，", ",").replace("。", ". ").replace("：", ":"),

@@ -36,7 +36,7 @@ REPRINTS = {
                       + "\n\n".join(paragraphs(ORIGINAL)[1:]),
     "taiwan and hong kong variants": ORIGINAL.replace("党委", "黨委").replace("着", "著").replace("为", "爲"),
     "wording edits": ORIGINAL.replace("今年以来", "今年来").replace("一律并入", "全部并入").replace("下一步", "接下来"),
-    "snapshot wrapping": "类别：国内 发布时间：2024-03-02\n\n" + ORIGINAL + "\n\n以上内容为资讯信息快照，本站未对信息做任何修改。",
+    "snapshot wrapping": "栏目：时政 | 收录：2024-03-02\n\n" + ORIGINAL + "\n\n本页是网页存档副本，由程序自动抓取，原文以来源网站为准。",
 }
 
 LOOKALIKES = {
