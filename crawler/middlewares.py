@@ -10,7 +10,9 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares import robotstxt
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
 
 from pipelines.archive import Archive
 
@@ -32,6 +34,7 @@ class SkipArchivedMiddleware:
             return None
         if self.archive.is_fetched(request.url, include_rejected=not self.refetch_rejected):
             self.crawler.stats.inc_value("jianfu/skipped_archived")
+            self.archive.dequeue(request.url)
             raise IgnoreRequest(f"already archived: {request.url}")
         self.crawler.stats.inc_value("jianfu/article_requests")
         return None
@@ -83,3 +86,83 @@ def is_private_host(host: str) -> bool:
     except ValueError:
         return False
     return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+
+
+class ArticleQueueMiddleware:
+    """Spider middleware: every article URL the spider discovers is written to the archive's `queue`.
+
+    Scrapy keeps its own scheduler queue in memory, so a run killed halfway forgets what it had
+    discovered but not yet fetched; an article that has meanwhile dropped off its list page
+    would never be seen again. The archive's queue survives the kill: the page's transaction
+    removes its URL, and the next run's `start()` requests whatever is left.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.archive = Archive(crawler.settings.get("ARCHIVE_DB"))
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _note(self, result):
+        meta = getattr(result, "meta", None)
+        if meta and meta.get("kind") == "article" and not meta.get("explicit"):
+            if not self.archive.is_fetched(result.url):
+                self.archive.enqueue(result.url, meta["site"], meta.get("found_via", ""),
+                                     self.crawler.stats.get_value("jianfu/run_id"))
+
+    def process_spider_output(self, response, result, spider=None):
+        for r in result:
+            self._note(r)
+            yield r
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        async for r in result:
+            self._note(r)
+            yield r
+
+
+class SiteStatsMiddleware:
+    """Downloader middleware: requests and responses per site, for `run_sites` and site health.
+
+    Sits next to the downloader, so each attempt (retries included) is counted once.
+    """
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_request(self, request, spider=None):
+        if site := request.meta.get("site"):
+            self.stats.inc_value(f"jianfu/site/{site}/requests")
+
+    def process_response(self, request, response, spider=None):
+        if site := request.meta.get("site"):
+            kind = "responses_ok" if response.status < 400 else "responses_error"
+            self.stats.inc_value(f"jianfu/site/{site}/{kind}")
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        if site := request.meta.get("site"):
+            self.stats.inc_value(f"jianfu/site/{site}/failures")
+
+
+class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with every waiter getting the parser.
+
+    In Scrapy 2.19 the requests that arrive while a host's robots.txt is still downloading all
+    await one Deferred; the first waiter's callback returns None, so every later one is told
+    "no robots.txt" and let through. A run's start requests (several start points on one
+    host, resumed article URLs) arrive exactly then. Once the download has finished the parser
+    is in `_parsers`, so a waiter handed None looks there.
+    """
+
+    async def robot_parser(self, request):
+        parser = await super().robot_parser(request)
+        if parser is None:
+            parser = self._parsers.get(urlparse_cached(request).netloc)
+        return parser

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from scrapy import signals
+
 from pipelines import stages
 from pipelines.archive import Archive
 
@@ -54,7 +56,7 @@ class ClassifyPipeline(_Stage):
 
 
 class ArchivePipeline(_Stage):
-    """Writes each page, and its article or rejection, in one transaction."""
+    """Writes each page, and its article or rejection, in one transaction; opens and closes the run."""
 
     def open_spider(self):
         spider = self.crawler.spider
@@ -64,14 +66,18 @@ class ArchivePipeline(_Stage):
         self.run_id = self.archive.start_run(
             seeds=getattr(spider, "seeds_path", ""), sites=list(sites)
         )
+        self.crawler.stats.set_value("jianfu/run_id", self.run_id)
+        # The run is closed on spider_closed, the first moment Scrapy knows the finish reason.
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def process_item(self, item):
         outcome = self.archive.store_page(asdict(item), self.run_id)
         self.crawler.stats.inc_value(f"jianfu/outcome/{outcome}")
         return item
 
-    def close_spider(self):
+    def spider_closed(self, spider, reason):
         stats = {k: v for k, v in self.crawler.stats.get_stats().items()
                  if isinstance(v, (int, float, str))}
-        self.archive.finish_run(self.run_id, stats)
+        self.archive.finish_run(self.run_id, stats, reason,
+                                self.crawler.settings.getfloat("MAX_ERROR_RATE", 0.5))
         self.archive.close()

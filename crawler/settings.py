@@ -20,10 +20,19 @@ HTTPERROR_ALLOW_ALL = False
 ARCHIVE_DB = "archive.db"
 # Re-fetch article URLs whose earlier fetch was rejected (default: skip everything already fetched).
 REFETCH_REJECTED = False
+# A run whose failed requests (error status or no response) exceed this share has a problem
+# (bin/scheduled-crawl exits 4).
+MAX_ERROR_RATE = 0.5
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RefusePrivateAddressesMiddleware": 90,  # before robots.txt is even fetched
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtMiddleware": 100,  # the same, fixed for concurrent first requests
     "crawler.middlewares.SkipArchivedMiddleware": 110,  # after robots.txt (100)
+    "crawler.middlewares.SiteStatsMiddleware": 950,     # next to the downloader: every attempt counts
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.ArticleQueueMiddleware": 950,  # sees what the spider yields first
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,

@@ -9,6 +9,8 @@ related-news lists with their own dates, hot-news boxes, share prompts, disclaim
 
 from __future__ import annotations
 
+import json
+from contextvars import ContextVar
 from html import escape
 
 from demo_web.content import ARTICLES, BROKEN, REPRINTS, ROBOTS_DISALLOWED
@@ -47,8 +49,15 @@ def article_path(a: dict) -> str:
     return f"/kuaizhao/kz/{y}/{a['id']}.html"
 
 
+# Article paths left out of lists, feeds and sitemaps for the request being rendered (not yet
+# published there, or fallen off the list); the pages themselves are still served.
+_withheld: ContextVar[frozenset] = ContextVar("withheld", default=frozenset())
+
+
 def site_articles(site: str) -> list[dict]:
-    return sorted((a for a in ALL if a["site"] == site), key=lambda a: a["date"], reverse=True)
+    hidden = _withheld.get()
+    return sorted((a for a in ALL if a["site"] == site and article_path(a) not in hidden),
+                  key=lambda a: a["date"], reverse=True)
 
 
 def _paras(a: dict) -> str:
@@ -265,8 +274,31 @@ def robots_txt() -> str:
     return "User-agent: *\n" + "".join(f"Disallow: {p}\n" for p in ROBOTS_DISALLOWED) + "Allow: /\n"
 
 
-def route(path: str, base: str) -> tuple[int, str, str] | None:
-    """(status, text, content type) for a path, or None for 404. Text is encoded by the server."""
+def unreadable_article(a: dict) -> str:
+    """The article in a new, script-rendered template: the text is only in a JSON blob.
+
+    What a site switching to a client-side app looks like to a crawler: the extractor finds no
+    article text (the site-health check must notice).
+    """
+    data = json.dumps({"title": a["title"], "paragraphs": a["body"]}, ensure_ascii=True)
+    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{escape(a['title'])}</title></head>"
+            f"<body><div id=\"app\"></div><noscript>请开启浏览器的脚本功能</noscript>"
+            f"<script>window.__ARTICLE__ = {data};</script><script src=\"/static/app.js\"></script></body></html>")
+
+
+def route(path: str, base: str, withheld: frozenset = frozenset()) -> tuple[int, str, str] | None:
+    """(status, text, content type) for a path, or None for 404. Text is encoded by the server.
+
+    `withheld`: article paths to leave out of every list, feed and sitemap of this response.
+    """
+    token = _withheld.set(frozenset(withheld))
+    try:
+        return _route(path, base)
+    finally:
+        _withheld.reset(token)
+
+
+def _route(path: str, base: str) -> tuple[int, str, str] | None:
     kind = BROKEN.get(path)
     if kind == "http_404":
         return None

@@ -9,6 +9,7 @@ a link with tracking parameters reaches the same page, as on a real site.
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
@@ -29,11 +30,21 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = unquote(urlsplit(self.path).path)
         host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
-        found = render.route(path, f"http://{host}")
+        site = path.strip("/").split("/")[0]
+        web: DemoServer = self.server.demo
+        if site in web.failing_sites:  # the whole site is down
+            return self._send(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>",
+                              "text/html; charset=utf-8")
+        found = render.route(path, f"http://{host}", web.withheld)
         if found is None:
             return self._send(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode(), "text/html; charset=utf-8")
         status, text, ctype = found
-        site = path.strip("/").split("/")[0]
+        article = render.ARTICLE_AT.get(path)
+        if article is not None:
+            if site in web.unreadable_sites:
+                text = render.unreadable_article(article)
+            if web.delay:
+                time.sleep(web.delay)  # a slow site: this handler thread only
         codec, label = ENCODINGS.get(site, ("utf-8", "utf-8"))
         if ctype.endswith("xml"):
             codec, label = "utf-8", "utf-8"
@@ -48,11 +59,22 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class DemoServer:
-    """A running demo web; `base_url` like http://127.0.0.1:43123. A context manager."""
+    """A running demo web; `base_url` like http://127.0.0.1:43123. A context manager.
+
+    Its attributes can be changed while it runs, to stage what happens to real sites:
+    `failing_sites` answer 500 to everything, `unreadable_sites` switch their article pages to
+    a script-rendered template, `withheld` article paths are missing from lists and feeds (not
+    published yet, or fallen off the list), `delay` slows every article page by that many seconds.
+    """
 
     def __init__(self, port: int = 0, verbose: bool = False):
         handler = type("DemoHandler", (Handler,), {"verbose": verbose})
+        self.failing_sites: set[str] = set()
+        self.unreadable_sites: set[str] = set()
+        self.withheld: frozenset[str] = frozenset()
+        self.delay = 0.0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd.demo = self
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"

@@ -12,6 +12,7 @@ Invariants this module keeps (see README, "Data model"):
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from datetime import datetime, timedelta, timezone
@@ -26,15 +27,57 @@ SHANGHAI = timezone(timedelta(hours=8))
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
+    kind TEXT DEFAULT 'crawl',  -- crawl | reprocess
     started_at TEXT NOT NULL,
     finished_at TEXT,
+    finish_reason TEXT,         -- finished | shutdown (signal) | closespider_* | killed | ...
     seeds TEXT,
     sites TEXT,                 -- JSON list of site names crawled
+    pid INTEGER,                -- the process that ran it (an unfinished run whose process is gone was killed)
+    requests INTEGER,           -- requests sent (navigation + article)
+    responses TEXT,             -- JSON: responses by HTTP status, plus "error" for no response
     pages INTEGER,              -- article pages fetched in this run
+    articles_new INTEGER,
+    articles_updated INTEGER,   -- a re-fetched article whose text changed
+    duplicates INTEGER,
+    rejections INTEGER,
+    rejections_by_reason TEXT,  -- JSON: {"fetch/http_500": 3, ...}
+    problems TEXT,              -- JSON list: why the run was not a success (see pipelines/health.py)
+    exit_code INTEGER,          -- what bin/scheduled-crawl exited with
+    log_file TEXT,
+    stats TEXT                  -- JSON: Scrapy's stats, or the re-processing counts
+);
+CREATE TABLE IF NOT EXISTS run_sites (
+    run_id INTEGER REFERENCES runs(id),
+    site TEXT,
+    requests INTEGER,           -- requests sent to the site
+    responses_ok INTEGER,       -- responses with status < 400
+    responses_error INTEGER,    -- responses with status >= 400
+    failures INTEGER,           -- no response at all (DNS, timeout, refused)
+    pages INTEGER,              -- article pages stored
     articles_new INTEGER,
     duplicates INTEGER,
     rejections INTEGER,
-    stats TEXT                  -- JSON: Scrapy's stats
+    empty_body INTEGER,         -- extract/empty_body rejections
+    no_date INTEGER,            -- new articles without a publication date
+    PRIMARY KEY (run_id, site)
+);
+CREATE TABLE IF NOT EXISTS site_alerts (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id),
+    site TEXT,
+    alert TEXT,                 -- site_failed | no_new_articles | empty_bodies_rising | dates_failing
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS site_alerts_run ON site_alerts(run_id);
+-- Article URLs discovered but not yet stored: a killed run's discoveries are fetched by the next.
+CREATE TABLE IF NOT EXISTS queue (
+    url TEXT PRIMARY KEY,
+    site TEXT,
+    found_via TEXT,
+    run_id INTEGER,
+    discovered_at TEXT,
+    attempts INTEGER DEFAULT 0  -- runs that tried to resume it
 );
 CREATE TABLE IF NOT EXISTS sites (
     name TEXT PRIMARY KEY,
@@ -125,6 +168,7 @@ class Archive:
         self.db.enable_wal()
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.executescript(SCHEMA)
+        _add_missing_columns(self.conn, "runs", RUNS_COLUMNS_ADDED)
         self.stories = dedupe.StoryIndex(self.conn)
         search.ensure_search_index(self.db)
         self.conn.commit()
@@ -134,28 +178,73 @@ class Archive:
 
     # -- runs and sites -------------------------------------------------------------------
 
-    def start_run(self, seeds: str, sites: list[str]) -> int:
+    def start_run(self, seeds: str, sites: list[str], kind: str = "crawl") -> int:
+        """Open a run row. Runs an earlier, killed process left open are closed first."""
+        self.close_stale_runs()
         with self.db.atomic():
             cur = self.conn.execute(
-                "INSERT INTO runs (started_at, seeds, sites) VALUES (?, ?, ?)",
-                (now_iso(), seeds, json.dumps(sites, ensure_ascii=False)),
+                "INSERT INTO runs (kind, started_at, seeds, sites, pid) VALUES (?, ?, ?, ?, ?)",
+                (kind, now_iso(), seeds, json.dumps(sites, ensure_ascii=False), os.getpid()),
             )
         return cur.lastrowid
 
-    def finish_run(self, run_id: int, stats: dict) -> dict:
-        """Close a run with its counts; returns the run row."""
-        counts = dict(self.conn.execute(
-            "SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", (run_id,)
-        ).fetchall())
-        rejected = self.conn.execute("SELECT count(*) FROM rejections WHERE run_id = ?", (run_id,)).fetchone()[0]
+    def close_stale_runs(self) -> list[int]:
+        """Mark runs whose process died before finishing (SIGKILL, power cut) as `killed`.
+
+        Their pages are all in the archive (one transaction each), and the article URLs they had
+        discovered but not fetched are still in `queue`, so the next crawl resumes them.
+        """
+        stale = [rid for rid, pid in self.conn.execute(
+            "SELECT id, pid FROM runs WHERE finished_at IS NULL").fetchall() if not _process_alive(pid)]
+        for rid in stale:
+            self.finish_run(rid, {}, "killed")
+        return stale
+
+    def finish_run(self, run_id: int, stats: dict, finish_reason: str = "finished",
+                   max_error_rate: float = 0.5) -> dict:
+        """Close a run: its counts, per-site figures (`run_sites`), site-health alerts and problems.
+
+        `stats` are Scrapy's stats (or {} for a run closed after its process died). Returns the row.
+        """
+        from pipelines import health  # health reads the tables this module writes
+
+        q = self.conn.execute
+        counts = dict(q("SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", (run_id,)).fetchall())
+        by_reason = dict(q("SELECT stage || '/' || reason, count(*) FROM rejections WHERE run_id = ? "
+                           "GROUP BY 1 ORDER BY 2 DESC", (run_id,)).fetchall())
+        prefix = "downloader/response_status_count/"
+        responses = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+        if stats.get("downloader/exception_count"):
+            responses["error"] = stats["downloader/exception_count"]
         with self.db.atomic():
-            self.conn.execute(
-                "UPDATE runs SET finished_at = ?, pages = ?, articles_new = ?, duplicates = ?, "
-                "rejections = ?, stats = ? WHERE id = ?",
-                (now_iso(), sum(counts.values()), counts.get("article", 0), counts.get("duplicate", 0),
-                 rejected, json.dumps(stats, ensure_ascii=False, default=str), run_id),
-            )
+            q("UPDATE runs SET finished_at = ?, finish_reason = ?, requests = ?, responses = ?, pages = ?, "
+              "articles_new = ?, articles_updated = ?, duplicates = ?, rejections = ?, rejections_by_reason = ?, "
+              "stats = ? WHERE id = ?",
+              (now_iso(), finish_reason, stats.get("downloader/request_count", 0), _json(responses),
+               sum(counts.values()), counts.get("article", 0), counts.get("updated", 0), counts.get("duplicate", 0),
+               sum(by_reason.values()), _json(by_reason), json.dumps(stats, ensure_ascii=False, default=str), run_id))
+            self._record_run_sites(run_id, stats)
+            problems = health.check_run(self.conn, run_id, max_error_rate)
+            q("UPDATE runs SET problems = ? WHERE id = ?", (_json(problems), run_id))
         return self.db["runs"].get(run_id)
+
+    def _record_run_sites(self, run_id: int, stats: dict) -> None:
+        """One `run_sites` row per site of the run: what was asked of it and what came back."""
+        sites = json.loads(self.conn.execute("SELECT sites FROM runs WHERE id = ?", (run_id,)).fetchone()[0] or "[]")
+        q = self.conn.execute
+        for site in sites:
+            def stat(name):
+                return stats.get(f"jianfu/site/{site}/{name}", 0)
+            pages = dict(q("SELECT outcome, count(*) FROM pages WHERE run_id = ? AND site = ? GROUP BY outcome",
+                           (run_id, site)).fetchall())
+            rejections, empty = q("SELECT count(*), coalesce(sum(reason = 'empty_body'), 0) FROM rejections "
+                                  "WHERE run_id = ? AND site = ?", (run_id, site)).fetchone()
+            no_date = q("SELECT count(*) FROM articles WHERE first_seen_run = ? AND site = ? AND published_at IS NULL",
+                        (run_id, site)).fetchone()[0]
+            q("INSERT OR REPLACE INTO run_sites (run_id, site, requests, responses_ok, responses_error, failures, "
+              "pages, articles_new, duplicates, rejections, empty_body, no_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+              (run_id, site, stat("requests"), stat("responses_ok"), stat("responses_error"), stat("failures"),
+               sum(pages.values()), pages.get("article", 0), pages.get("duplicate", 0), rejections, empty, no_date))
 
     def save_sites(self, sites: list[dict]) -> None:
         with self.db.atomic():
@@ -186,6 +275,33 @@ class Archive:
         if include_rejected:
             return self.conn.execute("SELECT 1 FROM pages WHERE url = ? LIMIT 1", (url,)).fetchone() is not None
         return False
+
+    # -- the queue of discovered article URLs -------------------------------------------
+
+    def enqueue(self, url: str, site: str, found_via: str, run_id: int | None) -> None:
+        """Remember a discovered article URL until its page is stored (or refused)."""
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO queue (url, site, found_via, run_id, discovered_at) VALUES (?, ?, ?, ?, ?)",
+                (url, site, found_via, run_id, now_iso()))
+
+    def dequeue(self, *urls: str) -> None:
+        with self.db.atomic():
+            self.conn.executemany("DELETE FROM queue WHERE url = ?", [(u,) for u in urls if u])
+
+    def resume_queue(self, sites: list[str], max_attempts: int = 3) -> list[tuple[str, str]]:
+        """(url, site) of article URLs an earlier run discovered but never stored.
+
+        Each call counts an attempt; a URL still not stored after `max_attempts` runs (robots.txt
+        forbids it, or it is a duplicate under another spelling) is dropped from the queue.
+        """
+        marks = ",".join("?" * len(sites))
+        with self.db.atomic():
+            self.conn.execute(f"DELETE FROM queue WHERE attempts >= ? AND site IN ({marks})", (max_attempts, *sites))
+            rows = self.conn.execute(f"SELECT url, site FROM queue WHERE site IN ({marks}) ORDER BY rowid",
+                                     sites).fetchall()
+            self.conn.execute(f"UPDATE queue SET attempts = attempts + 1 WHERE site IN ({marks})", sites)
+        return rows
 
     # -- storing one page -----------------------------------------------------------------
 
@@ -219,6 +335,7 @@ class Archive:
             else:
                 outcome, article_id = self._store_article(page_id, page, article, page.get("verdict") or {}, run_id)
             self.conn.execute("UPDATE pages SET outcome = ?, article_id = ? WHERE id = ?", (outcome, article_id, page_id))
+            self.conn.executemany("DELETE FROM queue WHERE url = ?", [(u,) for u in {page["url"], page.get("response_url")} if u])
         return outcome
 
     def _reject(self, page_id, page: dict, run_id: int, rejection: dict) -> None:
@@ -256,6 +373,12 @@ class Archive:
         existing = self._existing_article(urls, canonical, body_hash)
         if existing is not None:
             self._add_urls(urls, existing, run_id)
+            same_page, old_hash = self.conn.execute(
+                "SELECT canonical_url = ?, body_hash FROM articles WHERE id = ?", (canonical, existing)).fetchone()
+            if same_page and old_hash != body_hash:  # the page was fetched again and its text changed
+                self.update_article(existing, {**article, "body_hash": body_hash}, verdict)
+                self.conn.execute("UPDATE articles SET page_id = ? WHERE id = ?", (page_id, existing))
+                return "updated", existing
             return "duplicate", existing
         published_at = article.get("date")
         cur = self.conn.execute(
@@ -295,20 +418,28 @@ class Archive:
     def update_article(self, article_id: int, article: dict | None, verdict: dict) -> None:
         """Replace the extracted fields (when `article` is given) and the verdict of one article.
 
-        The story assignment is kept: a reprint stays in its story even if re-extraction trims it.
+        A changed text is re-indexed for search and near-duplicate lookup and gets a new
+        `body_hash`; the story assignment is kept, so a reprint stays in its story even if
+        re-extraction trims it (and `story_id`s stay stable for users who cite them).
         """
         with self.db.atomic():
             if article is not None:
                 published_at = article.get("date")
+                new_hash = article.get("body_hash") or dedupe.body_hash(article["body"])
+                old_body, story_id = self.conn.execute(
+                    "SELECT body, story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
                 self.conn.execute(
                     "UPDATE articles SET title = ?, published_at = ?, month = ?, outlet = ?, author = ?, "
                     "original_url = ?, body = ?, body_hash = ?, extractor_version = ? WHERE id = ?",
                     (article.get("title"), published_at, (published_at or "")[:7] or None, article.get("outlet"),
-                     article.get("author"), article.get("original_url"), article["body"],
-                     article.get("body_hash") or dedupe.body_hash(article["body"]),
+                     article.get("author"), article.get("original_url"), article["body"], new_hash,
                      article.get("extractor_version"), article_id),
                 )
+                if old_body != article["body"]:
+                    self.stories.remove(article_id, old_body or "")
+                    self.stories.add(article_id, story_id, article["body"], published_at)
                 search.index_article(self.conn, article_id, article.get("title") or "", article["body"])
+                dedupe.update_story(self.conn, story_id)
             self.conn.execute(
                 "UPDATE articles SET is_burden_reduction = ?, br_score = ?, topics = ?, regions = ?, evidence = ?, "
                 "classifier_version = ? WHERE id = ?",
@@ -329,3 +460,30 @@ def _as_int(v):
 
 def _json(v) -> str:
     return json.dumps(v, ensure_ascii=False)
+
+
+# Columns added to `runs` after its first release: an older archive gains them on open.
+RUNS_COLUMNS_ADDED = {
+    "kind": "TEXT DEFAULT 'crawl'", "finish_reason": "TEXT", "pid": "INTEGER", "requests": "INTEGER",
+    "responses": "TEXT", "articles_updated": "INTEGER", "rejections_by_reason": "TEXT", "problems": "TEXT",
+    "exit_code": "INTEGER", "log_file": "TEXT",
+}
+
+
+def _add_missing_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    for name, decl in columns.items():
+        if name not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+
+
+def _process_alive(pid) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines import stages
+from pipelines import health, stages
 from pipelines.archive import Archive
 
 
@@ -38,7 +38,9 @@ def run_report(archive: Archive, run_id: int | None = None) -> str:
     br = q("SELECT count(*) FROM articles WHERE is_burden_reduction=1").fetchone()[0]
     clusters = q("SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id HAVING count(*) > 1)").fetchone()[0]
     lines = [
-        f"Run {run_id} ({run['started_at']} → {run['finished_at'] or 'unfinished'}), seeds {run['seeds']}",
+        f"Run {run_id} ({run['started_at']} → {run['finished_at'] or 'unfinished'}), seeds {run['seeds']}"
+        + (f", finish reason {run['finish_reason']}" if run["finish_reason"] not in (None, "finished") else ""),
+        f"  requests sent:              {run['requests'] or 0}",
         f"  article pages fetched:      {pages}",
         f"  new articles stored:        {new}",
         f"  duplicates (URLs added):    {dups}",
@@ -47,6 +49,7 @@ def run_report(archive: Archive, run_id: int | None = None) -> str:
         f"  rejections:                 {sum(r[2] for r in reasons)}",
     ]
     lines += [f"      {stage}/{reason}: {n}" for stage, reason, n in reasons]
+    lines += health.summary(archive.conn, run_id)
     lines += [
         f"Archive {archive.path}: {total} articles, {br} about burden reduction, {clusters} reprint clusters",
     ]

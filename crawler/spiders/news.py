@@ -8,6 +8,8 @@ Two kinds of requests, as in zyte-spider-templates' article spider:
 
 Arguments: `-a seeds=PATH` (default seeds/sites.toml), `-a site=NAME` (one site),
 `-a url=URL` (just this page, as an article; repeatable with commas).
+Article URLs discovered by an earlier run that was killed before fetching them are requested
+again at the start (the archive's `queue` table).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from scrapy.http import Response, TextResponse
 from crawler.items import PageItem
 from crawler.middlewares import RefusedAddress
 from crawler.sites import SeedsError, Site, load_sites, site_for_url
+from pipelines.archive import Archive
 
 SHANGHAI = timezone(timedelta(hours=8))
 # Error statuses an article request lets through to the spider, so they become rejections.
@@ -64,6 +67,16 @@ class NewsSpider(scrapy.Spider):
                 yield self.navigation_request(u, site, "sitemap", self.parse_sitemap)
             for u in site.lists:
                 yield self.navigation_request(u, site, "list", self.parse_list, depth=0)
+        # Article URLs an earlier (killed) run discovered but never stored: no gap after a kill.
+        archive = Archive(self.settings.get("ARCHIVE_DB"))
+        try:
+            pending = archive.resume_queue(list(self.sites))
+        finally:
+            archive.close()
+        if pending:
+            self.logger.info("resuming %d article URLs discovered by an earlier run", len(pending))
+        for u, site_name in pending:
+            yield self.article_request(u, site_name, "resume")
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -155,7 +168,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         yield PageItem(
-            url=response.request.url,
+            url=response.meta.get("redirect_urls", [response.request.url])[0],  # as the link said
             response_url=response.url,
             site=response.meta["site"],
             status=response.status,

@@ -1,0 +1,175 @@
+"""`bin/scheduled-crawl`: one unattended crawl, for cron or a systemd timer.
+
+    bin/scheduled-crawl [--seeds PATH] [--site NAME] [--db PATH] [--log-dir DIR] [--keep-logs N]
+                        [--max-error-rate R] [-s SETTING=VALUE ...]
+
+What a scheduled run adds to `scrapy crawl news`:
+- one run at a time: an exclusive lock on `<db>.lock`; a second start exits at once with
+  code 75 and touches neither the archive nor the logs. The kernel drops the lock when the
+  process dies, so a killed run never leaves a stale lock behind;
+- a log file per run in `--log-dir` (`crawl-YYYYmmdd-HHMMSS.log`), the newest `--keep-logs` kept;
+- the run's report and problems on stdout (cron mails it), and an exit code that says what
+  went wrong (`pipelines.health`): 0 success, 2 bad arguments or seeds, 3 a site failed
+  entirely, 4 too many failed requests, 5 the run was cut short, 75 another run holds the lock.
+
+The crawl runs in this process (Scrapy's CrawlerProcess), so SIGTERM from cron or systemd stops
+it gracefully (finish reason `shutdown`, exit 5) and SIGKILL leaves the lock free and the
+archive consistent; the next run marks the killed run and resumes its queue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from crawler.sites import SeedsError, load_sites
+from pipelines import health
+from pipelines.archive import Archive, now_iso
+
+ROOT = Path(__file__).resolve().parents[1]
+LOG_PREFIX = "crawl-"
+
+
+class RunLock:
+    """An exclusive, non-blocking `flock` on a file next to the archive."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = None
+
+    def acquire(self) -> bool:
+        f = open(self.path, "a+")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.close()
+            return False
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()} since {now_iso()}\n")
+        f.flush()
+        self.file = f
+        return True
+
+    def holder(self) -> str:
+        try:
+            return self.path.read_text().strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def release(self) -> None:
+        if self.file is not None:
+            fcntl.flock(self.file, fcntl.LOCK_UN)
+            self.file.close()
+            self.file = None
+
+
+def new_log_file(log_dir: Path, keep: int) -> Path:
+    """A fresh log file for this run; older ones beyond the newest `keep` are deleted."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = log_dir / f"{LOG_PREFIX}{stamp}.log"
+    n = 1
+    while path.exists():  # two runs in one second
+        n += 1
+        path = log_dir / f"{LOG_PREFIX}{stamp}-{n}.log"
+    path.touch()
+    logs = sorted(log_dir.glob(f"{LOG_PREFIX}*.log"), key=lambda p: p.stat().st_mtime)
+    for old in logs[:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
+    return path
+
+
+def crawl(db: Path, seeds: Path, site: str | None, log_file: Path, max_error_rate: float,
+          settings_overrides: dict[str, str]) -> int | None:
+    """Run `scrapy crawl news` in this process; the id of its run row, or None if it never opened one."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.set("ARCHIVE_DB", str(db), priority="cmdline")
+    settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    settings.set("LOG_LEVEL", "INFO", priority="cmdline")
+    settings.set("MAX_ERROR_RATE", max_error_rate, priority="cmdline")
+    for key, value in settings_overrides.items():
+        settings.set(key, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("news")
+    kwargs = {"seeds": str(seeds)}
+    if site:
+        kwargs["site"] = site
+    process.crawl(crawler, **kwargs)
+    process.start()
+    return crawler.stats.get_value("jianfu/run_id")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="scheduled-crawl", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds" / "sites.toml")
+    parser.add_argument("--site", help="crawl only this site of the seeds file")
+    parser.add_argument("--db", type=Path, default=ROOT / "archive.db")
+    parser.add_argument("--log-dir", type=Path, default=ROOT / "logs")
+    parser.add_argument("--keep-logs", type=int, default=30, help="log files to keep (default: %(default)s)")
+    parser.add_argument("--max-error-rate", type=float, default=0.5,
+                        help="share of failed requests above which the run exits 4 (default: %(default)s)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting, e.g. -s CLOSESPIDER_TIMEOUT=3600")
+    args = parser.parse_args(argv)
+    overrides = {}
+    for item in args.set:
+        name, eq, value = item.partition("=")
+        if not eq or not name:
+            parser.error(f"-s expects NAME=VALUE, got {item!r}")
+        overrides[name] = value
+    return args, overrides
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipelines.cli import run_report
+
+    args, overrides = parse_args(argv)
+    try:  # a malformed seeds file is refused before the lock, the log or any request
+        sites = load_sites(args.seeds)
+        if args.site and args.site not in sites:
+            raise SeedsError(f"{args.seeds}: no site named '{args.site}' (have: {', '.join(sites)})")
+    except SeedsError as exc:
+        print(f"scheduled-crawl: {exc}", file=sys.stderr)
+        return health.EXIT_USAGE
+    db = args.db.resolve()
+    lock = RunLock(db.with_name(db.name + ".lock"))
+    if not lock.acquire():
+        print(f"scheduled-crawl: another scheduled crawl of {db} is running ({lock.holder()}); "
+              f"exiting without touching the archive", file=sys.stderr)
+        return health.EXIT_LOCKED
+    try:
+        log_file = new_log_file(args.log_dir.resolve(), args.keep_logs)
+        print(f"scheduled crawl of {args.seeds}{' site ' + args.site if args.site else ''} into {db}; "
+              f"log {log_file}", flush=True)
+        run_id = crawl(db, args.seeds, args.site, log_file, args.max_error_rate, overrides)
+        if run_id is None:
+            print(f"PROBLEM cut_short: the crawl stopped before it opened a run; see {log_file}")
+            return health.EXIT_PROBLEMS["cut_short"]
+        archive = Archive(db)
+        try:
+            problems = archive.db["runs"].get(run_id)["problems"]
+            code = health.exit_code(json.loads(problems or "[]"))
+            with archive.db.atomic():
+                archive.conn.execute("UPDATE runs SET exit_code = ?, log_file = ? WHERE id = ?",
+                                     (code, str(log_file), run_id))
+            print(run_report(archive, run_id))
+        finally:
+            archive.close()
+        print(f"exit {code}")
+        return code
+    finally:
+        lock.release()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
