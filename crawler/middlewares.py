@@ -147,7 +147,8 @@ class SiteStatsMiddleware:
         return response
 
     def process_exception(self, request, exception, spider=None):
-        if site := request.meta.get("site"):
+        # IgnoreRequest is a middleware's decision (robots.txt, already archived), not a failure
+        if (site := request.meta.get("site")) and not isinstance(exception, IgnoreRequest):
             self.stats.inc_value(f"jianfu/site/{site}/failures")
 
 
@@ -166,3 +167,13 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
         if parser is None:
             parser = self._parsers.get(urlparse_cached(request).netloc)
         return parser
+
+    def process_request_2(self, rp, request):
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            if request.meta.get("kind") == "article":  # refused for good: no longer pending
+                if not hasattr(self, "archive"):
+                    self.archive = Archive(self.crawler.settings.get("ARCHIVE_DB"))
+                self.archive.dequeue(request.url)
+            raise

@@ -214,8 +214,10 @@ class Archive:
                            "GROUP BY 1 ORDER BY 2 DESC", (run_id,)).fetchall())
         prefix = "downloader/response_status_count/"
         responses = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
-        if stats.get("downloader/exception_count"):
-            responses["error"] = stats["downloader/exception_count"]
+        failed = sum(v for k, v in stats.items() if k.startswith("downloader/exception_type_count/")
+                     and not k.endswith(("IgnoreRequest", "RefusedAddress")))  # decisions, not failures
+        if failed:
+            responses["error"] = failed
         with self.db.atomic():
             q("UPDATE runs SET finished_at = ?, finish_reason = ?, requests = ?, responses = ?, pages = ?, "
               "articles_new = ?, articles_updated = ?, duplicates = ?, rejections = ?, rejections_by_reason = ?, "
@@ -405,23 +407,65 @@ class Archive:
 
     # -- re-processing --------------------------------------------------------------------
 
-    def article_pages(self):
-        """(article id, page dict) for every archived article, for re-extraction."""
-        rows = self.conn.execute(
-            "SELECT a.id, p.url, p.site, p.status, p.headers, p.body, p.fetched_at "
-            "FROM articles a JOIN pages p ON p.id = a.page_id ORDER BY a.id"
-        )
-        for aid, url, site, status, headers, body, fetched_at in rows:
-            yield aid, {"url": url, "site": site, "status": status, "headers": json.loads(headers or "{}"),
-                        "body": zlib.decompress(body) if body else b"", "fetched_at": fetched_at}
+    def _selection(self, sites=None, since: str | None = None, until: str | None = None):
+        """SQL condition and parameters selecting articles by site and by day of publication.
 
-    def update_article(self, article_id: int, article: dict | None, verdict: dict) -> None:
+        `since`/`until` are inclusive days (YYYY-MM-DD) compared with `published_at`'s day (its
+        own +08:00 day); an article without a date is outside every date range.
+        """
+        clauses, params = [], []
+        if sites:
+            clauses.append(f"a.site IN ({','.join('?' * len(sites))})")
+            params += list(sites)
+        if since:
+            clauses.append("a.published_at >= ?")
+            params.append(since)
+        if until:  # before the next day: the whole of `until` counts, at any time of it
+            clauses.append("a.published_at < ?")
+            params.append((datetime.strptime(until, "%Y-%m-%d") + timedelta(days=1)).strftime("%Y-%m-%d"))
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def count_article_pages(self, sites=None, since: str | None = None, until: str | None = None) -> int:
+        """How many articles `article_pages` yields with the same filters."""
+        where, params = self._selection(sites, since, until)
+        return self.conn.execute(
+            f"SELECT count(*) FROM articles a JOIN pages p ON p.id = a.page_id{where}", params).fetchone()[0]
+
+    def article_pages(self, sites=None, since: str | None = None, until: str | None = None, batch: int = 200):
+        """(article id, page dict) for every archived article, for re-extraction.
+
+        Optionally only the articles of `sites` and/or published from `since` to `until`
+        (inclusive days, YYYY-MM-DD). Reads in batches of ids, so memory stays flat however
+        large the archive, and no cursor stays open while the caller writes.
+        """
+        where, params = self._selection(sites, since, until)
+        where = (where + " AND" if where else " WHERE") + " a.id > ?"
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                "SELECT a.id, p.url, p.site, p.status, p.headers, p.body, p.fetched_at "
+                f"FROM articles a JOIN pages p ON p.id = a.page_id{where} ORDER BY a.id LIMIT {int(batch)}",
+                (*params, last)).fetchall()
+            if not rows:
+                return
+            for aid, url, site, status, headers, body, fetched_at in rows:
+                yield aid, {"url": url, "site": site, "status": status, "headers": json.loads(headers or "{}"),
+                            "body": zlib.decompress(body) if body else b"", "fetched_at": fetched_at}
+            last = rows[-1][0]
+
+    def update_article(self, article_id: int, article: dict | None, verdict: dict,
+                       rejoin: bool = False) -> int | None:
         """Replace the extracted fields (when `article` is given) and the verdict of one article.
 
         A changed text is re-indexed for search and near-duplicate lookup and gets a new
         `body_hash`; the story assignment is kept, so a reprint stays in its story even if
         re-extraction trims it (and `story_id`s stay stable for users who cite them).
+
+        With `rejoin` (re-processing), an article whose text changed and that is alone in its
+        story joins the story its new text is a reprint of, if any: the story an older extractor
+        kept it out of. Returns the story it joined, else None. All in one transaction.
         """
+        joined = None
         with self.db.atomic():
             if article is not None:
                 published_at = article.get("date")
@@ -438,8 +482,15 @@ class Archive:
                 if old_body != article["body"]:
                     self.stories.remove(article_id, old_body or "")
                     self.stories.add(article_id, story_id, article["body"], published_at)
+                    if rejoin and self.conn.execute("SELECT count(*) FROM articles WHERE story_id = ?",
+                                                    (story_id,)).fetchone()[0] == 1:
+                        joined = next((m[2] for m in self.stories.matches(article["body"], published_at)
+                                       if m[1] != article_id and m[2] != story_id), None)
                 search.index_article(self.conn, article_id, article.get("title") or "", article["body"])
-                dedupe.update_story(self.conn, story_id)
+                if joined is not None:
+                    self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (joined, article_id))
+                    dedupe.update_story(self.conn, joined)
+                dedupe.update_story(self.conn, story_id)  # deletes the old story row when it is left empty
             self.conn.execute(
                 "UPDATE articles SET is_burden_reduction = ?, br_score = ?, topics = ?, regions = ?, evidence = ?, "
                 "classifier_version = ? WHERE id = ?",
@@ -447,6 +498,7 @@ class Archive:
                  _json(verdict.get("regions", [])), _json(verdict.get("evidence", {})),
                  verdict.get("classifier_version"), article_id),
             )
+        return joined
 
 
 def _fetch_reason(page: dict) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -66,23 +67,31 @@ def served_db(crawled, tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session")
-def datasette(served_db):
-    """`make serve` on a free port, against the served copy of the demo archive."""
-    db = served_db
+@contextlib.contextmanager
+def serve_archive(db: Path):
+    """`make serve` on a free port against `db`; yields the base URL, stops it afterwards."""
     port = free_port()
     proc = subprocess.Popen(["make", "-s", "serve", f"DB={db}", f"SERVE_PORT={port}"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
-    while True:  # ready when it answers, not after a fixed sleep
-        assert proc.poll() is None, proc.stdout.read().decode(errors="replace")
-        assert time.monotonic() < deadline, "datasette did not start"
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
+    try:
+        while True:  # ready when it answers, not after a fixed sleep
+            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")
+            assert time.monotonic() < deadline, "datasette did not start"
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def datasette(served_db):
+    """`make serve` on a free port, against the served copy of the demo archive."""
+    with serve_archive(served_db) as base:
+        yield base

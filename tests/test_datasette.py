@@ -97,8 +97,12 @@ def test_canned_queries(datasette):
     assert all(re.search(r"(省|自治区|市)$", r["province"]) for r in provinces)
     health = rows("site_health")
     assert {r["site"] for r in health} == {"xinwen", "zhengfu", "luntan", "kuaizhao"}
-    zhengfu = next(r for r in health if r["site"] == "zhengfu")
-    assert zhengfu["rejected"] == 1 and 0 < zhengfu["rejection_rate_pct"] < 100
+    zhengfu = next(r for r in health if r["site"] == "zhengfu" and r["run_id"] == 1)
+    assert zhengfu["rejected"] == 1 and 0 < zhengfu["rejection_rate_pct"] < 100 and zhengfu["empty_body"] == 1
+    assert zhengfu["responses_ok"] > 0 and zhengfu["alerts"] is None
+    second = next(r for r in health if r["site"] == "zhengfu" and r["run_id"] == 2)
+    assert second["pages"] == 0 and second["rejection_rate_pct"] is None
+    assert rows("site_alerts") == []  # a healthy demo crawl raises none
 
 
 def test_visitors_cannot_write(datasette):

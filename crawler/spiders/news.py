@@ -83,9 +83,11 @@ class NewsSpider(scrapy.Spider):
     def navigation_request(self, url, site: Site, via: str, callback, depth: int = 0):
         return scrapy.Request(
             url,
-            callback=callback,
+            callback=self.navigated,
+            cb_kwargs={"parse": callback.__name__},
             errback=self.navigation_failed,
-            meta={"kind": "navigation", "site": site.name, "found_via": via, "depth": depth},
+            meta={"kind": "navigation", "site": site.name, "found_via": via, "depth": depth,
+                  "handle_httpstatus_list": ERROR_STATUSES},
             dont_filter=depth == 0 and via != "list",
         )
 
@@ -112,6 +114,13 @@ class NewsSpider(scrapy.Spider):
         return None
 
     # -- navigation -------------------------------------------------------------------------
+
+    def navigated(self, response: Response, parse: str):
+        """Every navigation response comes here first: an error status is recorded, not parsed."""
+        if response.status >= 400:
+            yield self.navigation_item(response.request, response.status, f"server answered HTTP {response.status}")
+            return
+        yield from getattr(self, parse)(response)
 
     def parse_feed(self, response: Response):
         site = self.sites[response.meta["site"]]
@@ -156,13 +165,14 @@ class NewsSpider(scrapy.Spider):
     def navigation_failed(self, failure):
         if failure.check(IgnoreRequest):
             return  # robots.txt said no; counted in Scrapy's stats
-        request = failure.request
+        yield self.navigation_item(failure.request, 0, failure.getErrorMessage())
+
+    def navigation_item(self, request, status: int, error: str) -> PageItem:
+        """A failed feed, sitemap or list page: recorded as a rejection, never silently lost."""
         self.crawler.stats.inc_value("jianfu/navigation_failed")
-        self.logger.warning("navigation page failed: %s (%s)", request.url, failure.getErrorMessage())
-        yield PageItem(
-            url=request.url, site=request.meta["site"], status=0, fetched_at=now_iso(),
-            found_via=request.meta["found_via"], kind="navigation", error=failure.getErrorMessage(),
-        )
+        self.logger.warning("navigation page failed: %s (%s)", request.url, error)
+        return PageItem(url=request.url, site=request.meta["site"], status=status, fetched_at=now_iso(),
+                        found_via=request.meta["found_via"], kind="navigation", error=error)
 
     # -- articles ---------------------------------------------------------------------------
 
