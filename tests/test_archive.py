@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from pipelines import dedupe
 from pipelines.archive import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +65,26 @@ def test_outcomes_and_duplicates(tmp_path):
     assert archive.is_fetched("http://x.test/a/1.html#comments")
     assert archive.is_fetched("http://x.test/a/3.html")
     assert not archive.is_fetched("http://x.test/a/3.html", include_rejected=False)
+    archive.close()
+
+
+def test_a_page_fetched_again_with_new_text_updates_its_article(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    run = archive.start_run("seeds/demo.toml", ["demo"])
+    assert archive.store_page(page("http://x.test/a/1.html", BODY_A), run) == "article"
+    archive.finish_run(run, {})
+    again = archive.start_run("seeds/demo.toml", ["demo"])
+    revised = BODY_A + "\n\n（更正：文中“三十张”应为“三十二张”。）"
+    assert archive.store_page(page("http://x.test/a/1.html", revised), again) == "updated"
+    assert archive.store_page(page("http://x.test/a/1.html?from=timeline", revised), again) == "duplicate"
+    row = archive.finish_run(again, {})
+    assert (row["articles_new"], row["articles_updated"], row["duplicates"]) == (0, 1, 1)
+    (article,) = archive.db["articles"].rows
+    assert article["body"] == revised and article["body_hash"] == dedupe.body_hash(revised)
+    assert article["page_id"] == 2  # the article now points at the newer raw page
+    # the near-duplicate index and search follow the new text
+    assert archive.stories.find_story(revised, article["published_at"]) == article["story_id"]
+    assert archive.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '更正'").fetchone()[0] == 1
     archive.close()
 
 
