@@ -72,18 +72,16 @@ def site_alerts(conn: sqlite3.Connection, run_id: int, site: dict) -> list[tuple
     recent = [site["articles_new"]] + [h[0] for h in history[:NO_NEW_RUNS - 1]]
     if len(recent) == NO_NEW_RUNS and not any(recent) and any(h[0] for h in history):
         alerts.append(("no_new_articles", f"no new article in the last {NO_NEW_RUNS} runs"))
-    past_pages = sum(h[1] or 0 for h in history)
-    if site["pages"] >= MIN_PAGES and past_pages >= MIN_PAGES:
-        rate, past = site["empty_body"] / site["pages"], sum(h[2] or 0 for h in history) / past_pages
-        if rate >= RISING_RATE and past <= BASELINE_RATE:
-            alerts.append(("empty_bodies_rising", f"{site['empty_body']} of {site['pages']} pages had no "
-                                                  f"article text (before: {past:.0%})"))
-    past_new = sum(h[0] or 0 for h in history)
-    if site["articles_new"] >= MIN_PAGES and past_new >= MIN_PAGES:
-        rate, past = site["no_date"] / site["articles_new"], sum(h[3] or 0 for h in history) / past_new
-        if rate >= RISING_RATE and past <= BASELINE_RATE:
-            alerts.append(("dates_failing", f"{site['no_date']} of {site['articles_new']} new articles without "
-                                            f"a date (before: {past:.0%})"))
+    # (alert, what went wrong, out of what, column index of each in `history`, wording)
+    for alert, bad, total, bad_i, total_i, what in (
+        ("empty_bodies_rising", "empty_body", "pages", 2, 1, "pages had no article text"),
+        ("dates_failing", "no_date", "articles_new", 3, 0, "new articles without a date"),
+    ):
+        past_total = sum(h[total_i] or 0 for h in history)
+        if site[total] >= MIN_PAGES and past_total >= MIN_PAGES:
+            rate, past = site[bad] / site[total], sum(h[bad_i] or 0 for h in history) / past_total
+            if rate >= RISING_RATE and past <= BASELINE_RATE:
+                alerts.append((alert, f"{site[bad]} of {site[total]} {what} (before: {past:.0%})"))
     return alerts
 
 
