@@ -49,7 +49,7 @@ browser:                ## Debian's Chromium, for the tests that look at pages i
 			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null; }; \
 		else echo "the browser tests need Chromium: apt-get install chromium (as root)"; exit 1; fi; }
 
-reprocess: $(STAMP)     ## re-run extraction and classification over the stored raw pages
+reprocess: $(STAMP)     ## re-run extraction, dedupe and classification over the stored raw pages
 	$(PY) -m pipelines.cli reprocess --db $(DB)
 
 bench: $(STAMP)         ## print the benchmark figures (extraction, classify, dedupe, search)

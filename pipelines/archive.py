@@ -194,11 +194,16 @@ class Archive:
         Their pages are all in the archive (one transaction each), and the article URLs they had
         discovered but not fetched are still in `queue`, so the next crawl resumes them.
         """
-        stale = [rid for rid, pid in self.conn.execute(
-            "SELECT id, pid FROM runs WHERE finished_at IS NULL").fetchall() if not _process_alive(pid)]
-        for rid in stale:
-            self.finish_run(rid, {}, "killed")
-        return stale
+        stale = [(rid, kind) for rid, pid, kind in self.conn.execute(
+            "SELECT id, pid, kind FROM runs WHERE finished_at IS NULL").fetchall() if not _process_alive(pid)]
+        for rid, kind in stale:
+            if kind == "reprocess":  # no crawl figures or site health to compute
+                with self.db.atomic():
+                    self.conn.execute("UPDATE runs SET finished_at = ?, finish_reason = 'killed' WHERE id = ?",
+                                      (now_iso(), rid))
+            else:
+                self.finish_run(rid, {}, "killed")
+        return [rid for rid, _ in stale]
 
     def finish_run(self, run_id: int, stats: dict, finish_reason: str = "finished",
                    max_error_rate: float = 0.5) -> dict:

@@ -1,8 +1,20 @@
 """`jianfu`: work on an existing archive without crawling.
 
-    jianfu report     [--db archive.db] [--run ID]   what the last (or a given) run did
-    jianfu reprocess  [--db archive.db]              re-run extraction + classification over stored raw pages
-    jianfu reclassify [--db archive.db]              re-run only the classifier; report labels that changed
+    jianfu report     [--db archive.db] [--run ID]     what the last crawl (or a given run) did
+    jianfu reprocess  [--db archive.db] [SELECTION]    re-run extraction, dedupe and classification over stored raw pages
+    jianfu reclassify [--db archive.db] [SELECTION]    re-run only the classifier; report labels that changed
+    jianfu backup     [--db archive.db] --to PATH [--keep N]
+                                                       consistent copy of a live archive (SQLite's backup API)
+
+SELECTION (default: every article):
+    --site NAME         only this site's articles (repeatable)
+    --since YYYY-MM-DD  only articles published on or after this day
+    --until YYYY-MM-DD  ... on or before this day (articles without a date are left out of any date range)
+
+Re-processing sends no request: it reads the raw pages kept in `pages`. Progress goes to stderr,
+the summary to stdout, and each re-processing is recorded as a `runs` row (kind = 'reprocess').
+`backup --to DIR/` writes DIR/archive-YYYYmmdd-HHMMSS.db; `--keep N` then deletes all but the
+newest N such files there. Bad arguments (a malformed date, an unknown site) exit with status 2.
 
 Plain Python over `pipelines.*`; nothing here imports Scrapy.
 """
@@ -10,23 +22,36 @@ Plain Python over `pipelines.*`; nothing here imports Scrapy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
+import os
+import re
+import signal
+import sqlite3
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from pipelines import health, stages
-from pipelines.archive import Archive
+from pipelines import classify, extract as extract_module, health, stages
+from pipelines.archive import Archive, now_iso
+
+
+class UsageError(Exception):
+    """A bad argument that could only be checked against the archive: exit status 2."""
 
 
 def run_report(archive: Archive, run_id: int | None = None) -> str:
-    """A short human report of one run and of the archive as a whole."""
+    """A short human report of one run (default: the latest crawl) and of the archive as a whole."""
     q = archive.conn.execute
     if run_id is None:
-        row = q("SELECT max(id) FROM runs").fetchone()
+        row = q("SELECT max(id) FROM runs WHERE coalesce(kind, 'crawl') = 'crawl'").fetchone()
         run_id = row[0] if row else None
     if run_id is None:
         return "The archive has no runs yet."
     run = archive.db["runs"].get(run_id)
+    if run["kind"] == "reprocess":
+        return reprocess_report(run)
     pages = run["pages"] if run["pages"] is not None else q("SELECT count(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0]
     new = q("SELECT count(*) FROM pages WHERE run_id=? AND outcome='article'", (run_id,)).fetchone()[0]
     dups = q("SELECT count(*) FROM pages WHERE run_id=? AND outcome='duplicate'", (run_id,)).fetchone()[0]
@@ -60,63 +85,258 @@ def run_report(archive: Archive, run_id: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def reprocess(archive: Archive, extract: bool = True) -> dict:
-    """Re-run extraction (optional) and classification over every archived article.
+# ------------------------------------------------------------------------------------ re-processing
 
-    Uses the stored raw pages, so no request is sent. Returns counts of what changed.
+class Progress:
+    """`reprocess: 1200/5000 articles (24%)` lines on a stream (stderr): every 5% or every 500
+    articles, whichever gives fewer lines, and always a final line."""
+
+    def __init__(self, label: str, total: int, stream=None):
+        self.label, self.total, self.stream = label, total, stream or sys.stderr
+        self.every = max(500, math.ceil(total / 20))
+
+    def line(self, done: int, note: str = "") -> None:
+        pct = done * 100 // self.total if self.total else 100
+        print(f"{self.label}: {done}/{self.total} articles ({pct}%){note}", file=self.stream, flush=True)
+
+    def update(self, done: int) -> None:
+        if done % self.every == 0 and done < self.total:
+            self.line(done)
+
+    def finish(self, done: int, reason: str = "finished") -> None:
+        self.line(done, "" if reason == "finished" else f", {reason}")
+
+
+def summary_line(counts: dict, extract: bool = True) -> str:
+    """The one-line summary of a re-processing (stdout, and `jianfu report --run ID`)."""
+    return (f"{counts['articles']} articles re-processed: {counts['text_changed']} texts changed, "
+            f"{counts['labels_changed']} burden-reduction labels changed, "
+            f"{counts['classifier_versions_updated']} classifier versions updated"
+            + (f", {counts['stories_joined']} stories joined" if extract else "")
+            + (f", {counts['extract_failed']} kept their old text (re-extraction failed)"
+               if counts["extract_failed"] else ""))
+
+
+def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = None,
+              since: str | None = None, until: str | None = None, progress=None) -> dict:
+    """Re-run extraction (optional), dedupe and classification over the selected archived articles.
+
+    Uses the stored raw pages, so no request is sent. Selection: `sites`, and `since`/`until`
+    (inclusive YYYY-MM-DD days of `published_at`). Every article is updated in its own
+    transaction, so an interrupted re-processing leaves the archive consistent. Recorded as a
+    `runs` row of kind 'reprocess' (counts, selection and versions in `stats`). Progress lines
+    go to `progress` (default stderr). Returns the counts, with the run's id as `run_id`.
     """
+    command = "reprocess" if extract else "reclassify"
     site_rows = {r["name"]: json.loads(r["config"] or "{}") for r in archive.db["sites"].rows}
-    counts = {"articles": 0, "text_changed": 0, "labels_changed": 0, "extract_failed": 0}
-    for article_id, page in list(archive.article_pages()):
-        old = archive.db["articles"].get(article_id)
-        counts["articles"] += 1
-        new_article = None
-        source = old
-        if extract:
-            site = site_rows.get(page["site"], {})
-            new_article, rejection = stages.fetch_and_extract(
-                page, selectors=site.get("selectors"), encoding=site.get("encoding")
-            )
-            if rejection:
-                counts["extract_failed"] += 1  # keep the old text: never lose an article on re-run
-                new_article = None
-            else:
-                new_article = stages.dedupe_keys(new_article, url=page["url"])
-                if new_article["body"] != old["body"] or new_article.get("title") != old["title"]:
-                    counts["text_changed"] += 1
-                source = new_article
-        verdict = stages.classify_article({"title": source.get("title"), "body": source["body"]})
-        if int(bool(verdict["is_burden_reduction"])) != old["is_burden_reduction"]:
-            counts["labels_changed"] += 1
-        archive.update_article(article_id, new_article, verdict)
-    return counts
+    sites = list(dict.fromkeys(sites)) if sites else None
+    selected = sites or [r[0] for r in archive.conn.execute(
+        "SELECT DISTINCT site FROM articles WHERE site IS NOT NULL ORDER BY site")]
+    counts = {"articles": 0, "text_changed": 0, "labels_changed": 0, "classifier_versions_updated": 0,
+              "extractor_versions_updated": 0, "stories_joined": 0, "extract_failed": 0}
+    total = archive.count_article_pages(sites, since, until)
+    last_id = archive.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+    bar = Progress(command, total, progress)
+    run_id = archive.start_run(seeds="", sites=selected, kind="reprocess")
+    reason = "failed"
+    try:
+        for article_id, page in archive.article_pages(sites, since, until):
+            if article_id > last_id:  # stored by a crawl running meanwhile: already current
+                break
+            old = archive.db["articles"].get(article_id)
+            counts["articles"] += 1
+            new_article = None
+            source = old
+            if extract:
+                site = site_rows.get(page["site"], {})
+                new_article, rejection = stages.fetch_and_extract(
+                    page, selectors=site.get("selectors"), encoding=site.get("encoding")
+                )
+                if rejection:
+                    counts["extract_failed"] += 1  # keep the old text: never lose an article on re-run
+                    new_article = None
+                else:
+                    new_article = stages.dedupe_keys(new_article, url=page["url"])
+                    if new_article["body"] != old["body"] or new_article.get("title") != old["title"]:
+                        counts["text_changed"] += 1
+                    if new_article.get("extractor_version") != old["extractor_version"]:
+                        counts["extractor_versions_updated"] += 1
+                    source = new_article
+            verdict = stages.classify_article({"title": source.get("title"), "body": source["body"]})
+            if int(bool(verdict["is_burden_reduction"])) != old["is_burden_reduction"]:
+                counts["labels_changed"] += 1
+            if verdict["classifier_version"] != old["classifier_version"]:
+                counts["classifier_versions_updated"] += 1
+            if archive.update_article(article_id, new_article, verdict, rejoin=extract) is not None:
+                counts["stories_joined"] += 1
+            bar.update(counts["articles"])
+        reason = "finished"
+    except KeyboardInterrupt:
+        reason = "interrupted"
+        raise
+    finally:
+        bar.finish(counts["articles"], reason)
+        stats = {"command": command, **counts,
+                 "selection": {"sites": sites, "since": since, "until": until},
+                 "extractor_version": extract_module.EXTRACTOR_VERSION if extract else None,
+                 "classifier_version": classify.CLASSIFIER_VERSION}
+        with archive.db.atomic():
+            archive.conn.execute(
+                "UPDATE runs SET finished_at = ?, finish_reason = ?, articles_updated = ?, stats = ? WHERE id = ?",
+                (now_iso(), reason, counts["text_changed"], json.dumps(stats, ensure_ascii=False), run_id))
+    return {**counts, "run_id": run_id}
+
+
+def reprocess_report(run: dict) -> str:
+    """`jianfu report --run ID` for a re-processing run."""
+    stats = json.loads(run["stats"] or "{}")
+    sel = stats.get("selection") or {}
+    extract = stats.get("command", "reprocess") == "reprocess"
+    lines = [f"Run {run['id']}: {stats.get('command', 'reprocess')} ({run['started_at']} → "
+             f"{run['finished_at'] or 'unfinished'}), finish reason {run['finish_reason'] or 'none'}",
+             "  selection: " + ("; ".join(filter(None, [
+                 sel.get("sites") and "sites " + ", ".join(sel["sites"]),
+                 sel.get("since") and f"published from {sel['since']}",
+                 sel.get("until") and f"published until {sel['until']}"])) or "every article")]
+    if "articles" in stats:
+        lines.append("  " + summary_line(stats, extract))
+    lines.append(f"  extractor {stats.get('extractor_version') or '(not run)'}, "
+                 f"classifier {stats.get('classifier_version')}")
+    return "\n".join(lines)
+
+
+def check_sites(archive: Archive, sites: list[str] | None) -> None:
+    """Refuse a --site the archive has never heard of (a typo would otherwise re-process nothing)."""
+    if not sites:
+        return
+    known = {r[0] for r in archive.conn.execute(
+        "SELECT name FROM sites UNION SELECT DISTINCT site FROM articles WHERE site IS NOT NULL")}
+    unknown = [s for s in dict.fromkeys(sites) if s not in known]
+    if unknown:
+        raise UsageError(f"--site: unknown site {', '.join(map(repr, unknown))} "
+                         f"(sites in the archive: {', '.join(sorted(known)) or 'none'})")
+
+
+def _day(value: str) -> str:
+    """argparse type for --since/--until: a calendar day, YYYY-MM-DD."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            datetime.strptime(value, "%Y-%m-%d")
+            return value
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+# ------------------------------------------------------------------------------------ backup
+
+BACKUP_NAME = re.compile(r"^archive-(\d{8}-\d{6})(?:-(\d+))?\.db$")
+
+
+def backup(db: str | Path, to: str | Path, keep: int | None = None) -> tuple[Path, int, list[Path]]:
+    """Copy a (possibly live) archive with SQLite's backup API: a consistent snapshot even while
+    a crawl writes, unlike `cp`, which can copy a half-written file or miss the WAL.
+
+    `to` is a file, or a directory (existing, or ending in "/") that receives
+    `archive-YYYYmmdd-HHMMSS.db`; with `keep`, only the newest `keep` such files stay there.
+    Returns (path of the copy, its article count, backups deleted).
+    """
+    src, to_dir = Path(db), str(to).endswith(("/", os.sep)) or Path(to).is_dir()
+    if keep is not None and not to_dir:
+        raise UsageError("--keep: only with --to a directory (e.g. --to backups/)")
+    if to_dir:
+        directory = Path(to)
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target, n = directory / f"archive-{stamp}.db", 0
+        while target.exists() or target.with_name(target.name + ".partial").exists():  # several in one second
+            n += 1
+            target = directory / f"archive-{stamp}-{n}.db"
+    else:
+        target = Path(to)
+    if target.resolve() == src.resolve() or (target.exists() and os.path.samefile(target, src)):
+        raise UsageError(f"--to: {target} is the archive itself; back up to another file or a directory")
+    partial = target.with_name(target.name + ".partial")  # never a half-written file under the final name
+    partial.unlink(missing_ok=True)
+    try:
+        with contextlib.closing(sqlite3.connect(src)) as s, contextlib.closing(sqlite3.connect(partial)) as d:
+            s.execute("PRAGMA busy_timeout = 10000")
+            s.backup(d)
+            d.execute("PRAGMA journal_mode = DELETE")  # the copy is one self-contained file
+            articles = d.execute("SELECT count(*) FROM articles").fetchone()[0]
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    removed = []
+    if keep is not None:
+        backups = sorted((m.group(1), int(m.group(2) or 0), p) for p in target.parent.iterdir()
+                         if (m := BACKUP_NAME.match(p.name)) and p.is_file())
+        for *_, old in backups[:max(0, len(backups) - keep)]:
+            if old != target and not os.path.samefile(old, src):
+                old.unlink()
+                removed.append(old)
+    return target, articles, removed
+
+
+# ------------------------------------------------------------------------------------ main
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jianfu", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, help_ in [("report", "summarise a run"), ("reprocess", "re-extract and re-classify stored pages"),
-                        ("reclassify", "re-classify every archived article")]:
-        p = sub.add_parser(name, help=help_)
+    subs = {}
+    for name, help_ in [("report", "summarise a run"),
+                        ("reprocess", "re-extract, re-dedupe and re-classify stored pages"),
+                        ("reclassify", "re-classify archived articles"),
+                        ("backup", "consistent copy of the archive (SQLite backup API)")]:
+        p = subs[name] = sub.add_parser(name, help=help_)
         p.add_argument("--db", default="archive.db", help="path to archive.db (default: %(default)s)")
         if name == "report":
-            p.add_argument("--run", type=int, help="run id (default: the latest)")
+            p.add_argument("--run", type=int, help="run id (default: the latest crawl)")
+        if name in ("reprocess", "reclassify"):
+            p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
+            p.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only articles published on or after")
+            p.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="only articles published on or before")
+        if name == "backup":
+            p.add_argument("--to", required=True, help="file, or directory (ending in /) for archive-<time>.db")
+            p.add_argument("--keep", type=int, metavar="N", help="keep only the newest N backups in the directory")
     args = parser.parse_args(argv)
+    if args.command in ("reprocess", "reclassify") and args.since and args.until and args.since > args.until:
+        subs[args.command].error(f"--since {args.since} is after --until {args.until}")
+    if args.command == "backup" and args.keep is not None and args.keep < 1:
+        subs["backup"].error("--keep: must be at least 1")
     if not Path(args.db).exists():
         print(f"jianfu: no archive at {args.db}; run a crawl first (make demo, or scrapy crawl news)", file=sys.stderr)
         return 2
-    archive = Archive(args.db)
     try:
-        if args.command == "report":
-            print(run_report(archive, args.run))
-        else:
-            counts = reprocess(archive, extract=args.command == "reprocess")
-            print(f"{counts['articles']} articles re-processed: {counts['text_changed']} texts changed, "
-                  f"{counts['labels_changed']} burden-reduction labels changed"
-                  + (f", {counts['extract_failed']} kept their old text (re-extraction failed)"
-                     if counts["extract_failed"] else ""))
-    finally:
-        archive.close()
+        if args.command == "backup":
+            path, articles, removed = backup(args.db, args.to, args.keep)
+            print(f"backed up {args.db} to {path}: {articles} articles")
+            for old in removed:
+                print(f"removed older backup {old}")
+            return 0
+        archive = Archive(args.db)
+        try:
+            if args.command == "report":
+                print(run_report(archive, args.run))
+                return 0
+            check_sites(archive, args.site)
+            signal.signal(signal.SIGTERM, _interrupt)  # cron/systemd stop: record the run as interrupted
+            extract = args.command == "reprocess"
+            counts = reprocess(archive, extract, args.site, args.since, args.until)
+            print(summary_line(counts, extract))
+        finally:
+            archive.close()
+    except UsageError as exc:
+        print(f"jianfu {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"jianfu {args.command}: interrupted; every article done so far is saved", file=sys.stderr)
+        return 130
     return 0
 
 
