@@ -43,6 +43,7 @@ class Handler(BaseHTTPRequestHandler):
         if article is not None:
             if site in web.unreadable_sites:
                 text = render.unreadable_article(article)
+            web.gate.wait(timeout=20)  # closed: article pages wait (a crawl caught mid-run)
             if web.delay:
                 time.sleep(web.delay)  # a slow site: this handler thread only
         codec, label = ENCODINGS.get(site, ("utf-8", "utf-8"))
@@ -64,7 +65,8 @@ class DemoServer:
     Its attributes can be changed while it runs, to stage what happens to real sites:
     `failing_sites` answer 500 to everything, `unreadable_sites` switch their article pages to
     a script-rendered template, `withheld` article paths are missing from lists and feeds (not
-    published yet, or fallen off the list), `delay` slows every article page by that many seconds.
+    published yet, or fallen off the list), `delay` slows every article page by that many seconds,
+    and while `gate` is cleared article pages are held (up to 20 s) until it is set again.
     """
 
     def __init__(self, port: int = 0, verbose: bool = False):
@@ -73,6 +75,8 @@ class DemoServer:
         self.unreadable_sites: set[str] = set()
         self.withheld: frozenset[str] = frozenset()
         self.delay = 0.0
+        self.gate = threading.Event()
+        self.gate.set()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.demo = self
         self.httpd.daemon_threads = True

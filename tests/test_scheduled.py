@@ -74,15 +74,15 @@ def count(db, sql):
 
 def test_second_overlapping_run_exits_with_the_lock_code_and_touches_nothing(web, setup):
     _, db, logs = setup
-    web.delay = 0.3  # a slow site keeps the first run busy
+    web.gate.clear()  # article pages wait: the first run stays mid-crawl until the gate opens
     first = start(setup)
-    wait_until(lambda: count(db, "SELECT count(*) FROM pages") >= 1, first)
+    wait_until(lambda: count(db, "SELECT count(*) FROM runs") >= 1, first)
     second = scheduled(setup)
     assert second.returncode == 75
     assert "another scheduled crawl" in second.stderr and str(first.pid) in second.stderr
     assert query(db, "SELECT count(*) FROM runs") == [(1,)]
     assert len(list(logs.glob("*.log"))) == 1
-    web.delay = 0
+    web.gate.set()
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, out + err
     run = query(db, "SELECT finish_reason, exit_code, log_file, problems, requests FROM runs")[0]
