@@ -173,3 +173,23 @@ def test_site_health_flags_a_site_whose_template_changed(web, setup):
         health = {(r["run_id"], r["site"]): r for r in json.load(urllib.request.urlopen(url, timeout=30))}
         assert health[(2, "xinwen")]["alerts"] == "empty_bodies_rising"
         assert health[(2, "xinwen")]["empty_body"] == 2 and health[(1, "xinwen")]["empty_body"] == 0
+
+
+def test_sigterm_cuts_the_run_short_and_old_logs_are_rotated(web, setup):
+    _, db, logs = setup
+    logs.mkdir()
+    for i, stamp in enumerate(["20250101-050000", "20250102-050000", "20250103-050000"]):
+        old = logs / f"crawl-{stamp}.log"
+        old.write_text("an earlier run\n")
+        os.utime(old, (1_700_000_000 + i, 1_700_000_000 + i))
+    web.gate.clear()
+    run = start(setup, "--keep-logs", "2")
+    wait_until(lambda: count(db, "SELECT count(*) FROM runs") >= 1, run)
+    run.send_signal(signal.SIGTERM)  # what cron's timeout or systemd's TimeoutStartSec sends
+    web.gate.set()
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 5, out + err
+    assert "PROBLEM cut_short: run ended with finish reason 'shutdown'" in out
+    assert query(db, "SELECT finish_reason, exit_code FROM runs") == [("shutdown", 5)]
+    assert sorted(p.name for p in logs.glob("*.log"))[0] == "crawl-20250103-050000.log"
+    assert len(list(logs.glob("*.log"))) == 2
