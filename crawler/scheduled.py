@@ -27,9 +27,13 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
 from crawler.sites import SeedsError, load_sites
 from pipelines import health
 from pipelines.archive import Archive, now_iso
+from pipelines.cli import run_report
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG_PREFIX = "crawl-"
@@ -88,10 +92,7 @@ def new_log_file(log_dir: Path, keep: int) -> Path:
 def crawl(db: Path, seeds: Path, site: str | None, log_file: Path, max_error_rate: float,
           settings_overrides: dict[str, str]) -> int | None:
     """Run `scrapy crawl news` in this process; the id of its run row, or None if it never opened one."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")  # no scrapy.cfg needed in cwd
     settings = get_project_settings()
     settings.set("ARCHIVE_DB", str(db), priority="cmdline")
     settings.set("LOG_FILE", str(log_file), priority="cmdline")
@@ -131,8 +132,6 @@ def parse_args(argv):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipelines.cli import run_report
-
     args, overrides = parse_args(argv)
     try:  # a malformed seeds file is refused before the lock, the log or any request
         sites = load_sites(args.seeds)
@@ -151,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         log_file = new_log_file(args.log_dir.resolve(), args.keep_logs)
         print(f"scheduled crawl of {args.seeds}{' site ' + args.site if args.site else ''} into {db}; "
               f"log {log_file}", flush=True)
-        run_id = crawl(db, args.seeds, args.site, log_file, args.max_error_rate, overrides)
+        try:
+            run_id = crawl(db, args.seeds, args.site, log_file, args.max_error_rate, overrides)
+        except Exception as exc:  # e.g. a bad -s value: still a clear line and the cut-short code
+            print(f"PROBLEM cut_short: the crawl could not run: {type(exc).__name__}: {exc}")
+            return health.EXIT_PROBLEMS["cut_short"]
         if run_id is None:
             print(f"PROBLEM cut_short: the crawl stopped before it opened a run; see {log_file}")
             return health.EXIT_PROBLEMS["cut_short"]
