@@ -30,8 +30,11 @@ _NOISE_HEADINGS = re.compile(
     r"猜你喜欢|为您推荐|精彩推荐|今日推荐|更多关于|更多.{0,8}的资讯|网友评论|最新评论|热门评论|头条要闻|图片新闻|"
     r"排行榜|点击排行|阅读排行|往期回顾|上一篇|下一篇)"
 )
-_NEVER = ("script", "style", "noscript", "iframe", "form", "select", "button", "input", "textarea", "svg", "nav",
+_NEVER = ("script", "style", "noscript", "iframe", "select", "button", "input", "textarea", "svg", "nav",
           "footer", "aside")
+# Words that name a page footer, but also the meta line under a headline ("post-footer", "single-footer").
+_FOOTER_WORDS = {"footer", "foot"}
+_META_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}")
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "article", "section", "blockquote")
 
 
@@ -72,13 +75,25 @@ def clean_tree(tree) -> None:
     """Remove boilerplate blocks in place; unwrap layout tables."""
     for el in list(tree.iter(*_NEVER)):
         _drop(el)
+    for el in tree.iter("center"):
+        el.tag = "div"  # a block (captions are often centred this way) that trafilatura skips
+    for el in list(tree.iter("form")):
+        # ASP.NET and CMS templates wrap the whole page, or the article, in one <form>:
+        # keep its content then; search and comment forms are dropped.
+        if _holds_article(el) or _prose_length(el) >= 80:
+            el.drop_tag()
+        else:
+            _drop(el)
     for el in list(tree.iter(etree.Comment)):
         _drop(el)
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("html", "body"):
             continue
         words = _words(el)
-        if words & _NOISE_WORDS and not _holds_article(el):
+        noise = words & _NOISE_WORDS
+        if noise and not _holds_article(el):
+            if noise <= _FOOTER_WORDS and _is_meta_line(el):
+                continue  # <h6 class="post-footer">2019年09月11日 …</h6>: the article's own date line
             _drop(el)
             continue
         if el.tag in ("div", "ul", "ol", "table", "section", "dl") and _NOISE_HEADINGS.match(_heading_text(el)):
@@ -91,6 +106,22 @@ def _holds_article(el) -> bool:
     """A noisy-named wrapper that still holds most of the page's paragraphs (e.g. id="content-side")."""
     paragraphs = [p for p in el.iter("p") if len(p.text_content().strip()) > 40]
     return len(paragraphs) >= 3 and _link_density(el) < 0.2
+
+
+def _prose_length(el) -> int:
+    """Characters of non-link text in sentences (with Chinese punctuation) under `el`."""
+    text = re.sub(r"\s", "", el.text_content())
+    if not re.search(r"[，。；！？]", text):
+        return 0
+    links = sum(len(re.sub(r"\s", "", a.text_content())) for a in el.iter("a"))
+    return len(text) - links
+
+
+def _is_meta_line(el) -> bool:
+    """A short block with a date and few links: the byline/date line of an article, not a page footer."""
+    text = re.sub(r"\s", "", el.text_content())
+    return 0 < len(text) <= 120 and bool(_META_DATE.search(text)) and len(list(el.iter("a"))) <= 2 \
+        and not re.search(r"(版权|Copyright|ICP|©)", text, re.I)
 
 
 def unwrap_layout_tables(tree) -> None:
@@ -129,10 +160,15 @@ _LINE_PATTERNS = [
     r"^[\[【(（]?\s*(声明|特别声明|版权声明)\s*[:：]",
     r"^(来源|稿件来源|文章来源|信息来源|转载自|本文来源|本文转自|转自)\s*[:：|｜]\s*\S{1,30}$",
     r"^(作者|记者|撰稿|通讯员|摄影)\s*[:：|｜]?\s*\S{1,20}$",
+    r"^(作者|记者|撰稿|撰文|通讯员|摄影|摄像|采写|采访|文字|图片|视频|制图|统筹|策划)\s*[:：|｜]\s*[^，。！？；]{1,30}$",
+    r"^[^，。！？；]{0,30}(供稿|(?<!责任)编辑\s*[/／]|摄影\s*[/／])[^，。！？；]{0,30}$",
+    r"返回.{1,8}[，,]\s*查看更多$",
     r"^(发布时间|发表时间|时间|日期|发布日期|更新时间)\s*[:：]",
     r"^(分享到|分享至|扫一扫|扫描二维码|微信扫一扫|打开微信|长按识别|手机看新闻|关注公众号)",
     r"(扫一扫|二维码).{0,20}(关注|手机|分享|下载|阅读)",
     r"^(关键词|标签|Tags?)\s*[:：>]",
+    r"^[|｜\s]*(您现在的位置|您的位置|当前位置|所在位置|位置)\s*[:：]",
+    r"^[|｜\s]*(网站)?首页\s*(>|»|＞|→)",
     r"^(字号|字体)\s*[:：]?\s*[大中小]?",
     r"^【?(打印|关闭)(本页|窗口)】?",
     r"^(评论|我要评论|我要跟帖|已输入\d+字|网友评论|发表评论|条评论|参与评论)",
@@ -156,7 +192,7 @@ _LEAD = re.compile(r"^(本文转自|转自|来源)\s*[:：]\s*[^\s，。]{2,24}\
 
 # A line after which the rest of the container is not the article any more.
 _STOP = re.compile(
-    r"^[\[【(（■]?\s*(反侵权公告|版权声明|免责声明|点击进入专题|幻灯欣赏|相关(新闻|阅读|报道|链接|推荐|文章)|延伸阅读|"
+    r"^[\[【(（■]?\s*(责任编辑\s*[:：]|反侵权公告|版权声明|免责声明|点击进入专题|幻灯欣赏|相关(新闻|阅读|报道|链接|推荐|文章)|延伸阅读|"
     r"推荐阅读|热点推荐|更多精彩|猜你喜欢|为您推荐|新浪新闻公众号|All Rights Reserved|网友评论|我来说两句|"
     r"以上内容为资讯信息快照|本站信息快照)"
 )

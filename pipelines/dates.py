@@ -105,8 +105,10 @@ def _meta_date(tree, limit):
         except ValueError:
             continue
         for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
-                found = _parse_iso(item["datePublished"])
+            # schema.org's datePublished; Baidu's cambrian JSON-LD (熊掌号) says pubDate
+            value = item.get("datePublished") or item.get("pubDate") if isinstance(item, dict) else None
+            if isinstance(value, str):
+                found = _parse_iso(value)
                 if found and found[0] <= limit:
                     return found
     return None

@@ -70,6 +70,21 @@ def strip_suffix(text: str) -> str:
     return stripped if len(_norm(stripped)) >= 6 else text
 
 
+def _shown_prefix(tree, cleaned: str) -> str | None:
+    # not at a dash: "主标题——副标题" is one headline in two parts
+    cuts = [m.start() for m in _SEPARATORS.finditer(cleaned) if m.start() > 0 and not re.search("[—–]", m.group())]
+    if not cuts:
+        return None
+    nc = len(_norm(cleaned))
+    texts = {_norm(t) for t in tree.xpath("//body//text()[string-length(normalize-space()) > 3]") if len(t) < 300}
+    for cut in reversed(cuts):
+        head = cleaned[:cut].strip()
+        nh = _norm(head)
+        if len(nh) >= 6 and len(nh) >= 0.5 * nc and nh in texts:
+            return head
+    return None
+
+
 def find_title(tree) -> str | None:
     raw_title = _clean(tree.xpath("string(//title)"))
     site_names = {_norm(m) for m in tree.xpath("//meta[@property='og:site_name' or @name='og:site_name' or "
@@ -97,6 +112,11 @@ def find_title(tree) -> str | None:
     around = [c for c in headings if nc and nc in _norm(c) and len(_norm(c)) <= 2 * len(nc)]
     if around:
         return min(around, key=lambda c: len(_norm(c)))
+    # 3. the <title> minus trailing segments, when that is what the page shows as a line of its own
+    #    ("中华人民共和国监察法-纪检": a column name after the headline, not a site name)
+    shown = _shown_prefix(tree, cleaned)
+    if shown:
+        return shown
     if cleaned and not looks_like_site_name(cleaned, site_names):
         return cleaned
     # 3. the first heading that is not a site name

@@ -165,3 +165,76 @@ def test_machine_readable_dates_json_ld_and_wechat():
                   + "".join(f"<p>{p}</p>" for p in PARAS) + '</div><script>var ct = "1710724320";</script>')
     result = extract_page(wechat.encode(), "https://mp.weixin.qq.com/s/abc")
     assert result["date"] == "2024-03-18T09:12:00+08:00" and body_paras(result) == PARAS
+
+
+# ------------------------------------------------------------ failure modes found on other real pages
+
+
+def test_article_inside_a_page_wide_form_is_kept():
+    # ASP.NET / CMS templates wrap the page (or the article) in one <form>; only search and
+    # comment forms are chrome.
+    html = page('<form name="main_form" action="/view.aspx" method="post"><input type="hidden" name="vs" value="x">'
+                '<span class="tit">阿坝县大幅精简考核指标</span><div class="txt">'
+                + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></form>"
+                + '<form action="/search"><input name="q"> 站内搜索</form>')
+    result = extract_page(page_bytes(html), None)
+    assert body_paras(result) == PARAS
+
+
+def page_bytes(html):
+    return html.encode("utf-8")
+
+
+def test_date_line_in_a_footer_named_meta_block():
+    # the date line under the headline carries class="post-footer"; it is not the page footer
+    block = ('<div class="post"><h2 class="post-title">阿坝县大幅精简考核指标</h2>'
+             '<h6 class="post-footer"><a class="post-date">2024年03月18日</a> 阿坝日报 浏览 235</h6>'
+             '<div class="post-body">' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></div>")
+    result = extract_page(page_bytes(page(block + RELATED)), None)
+    assert result["date"] == "2024-03-18"
+    assert body_paras(result) == PARAS
+
+
+def test_baidu_json_ld_pubdate():
+    head = ('<script type="application/ld+json">{"@context": "https://ziyuan.baidu.com/contexts/cambrian.jsonld",'
+            '"title": "阿坝县大幅精简考核指标", "pubDate": "2024-03-18T08:05:00"}</script>')
+    body = '<div class="content">' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+    result = extract_page(page_bytes(page(body, head=head)), None)
+    assert result["date"].startswith("2024-03-18")
+
+
+def test_title_with_a_column_suffix_shown_as_plain_text():
+    # no heading element; the headline is a styled span; the <title> adds the column name
+    body = ('<table><tr><td><span class="STYLE8">阿坝县大幅精简考核指标</span></td></tr>'
+            '<tr><td>来源: | 发布时间: 2024-03-18 | 浏览次数: 88</td></tr><tr><td>'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</td></tr></table>")
+    result = extract_page(page_bytes(page(body, title="阿坝县大幅精简考核指标-纪检")), None)
+    assert result["title"] == "阿坝县大幅精简考核指标"
+    # a main title and subtitle joined by a dash stay one headline
+    body2 = ('<div class="art-t">阿坝县大幅精简考核指标<br>——乡镇考核减少四十二项</div><div class="content">'
+             + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>")
+    result2 = extract_page(page_bytes(page(body2, title="阿坝县大幅精简考核指标——乡镇考核减少四十二项_阿坝州政府网")), None)
+    assert result2["title"] == "阿坝县大幅精简考核指标——乡镇考核减少四十二项"
+
+
+def test_reprint_tail_ends_at_the_editor_line():
+    # a portal reprint: a sign-off line, the portal's author line with its widget link, an empty
+    # 责任编辑 line, then a teaser of another story and the outlet name
+    tail = ('<p>采写：阿坝日报记者 卓玛 王强</p>'
+            '<p>作者：卓玛 王强<a href="/"><span>返回搜狐，查看更多</span></a></p>'
+            '<p>责任编辑：<span></span></p><blockquote><p>若尔盖县召开草原防火工作会议</p>'
+            '<p>会议要求各乡镇落实防火责任，加强巡查，确保草原安全度过防火期，各级干部要靠前指挥。</p></blockquote>,阿坝日报')
+    body = ('<div class="article"><h1>阿坝县大幅精简考核指标</h1><div class="content">'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + tail + "</div></div>")
+    result = extract_page(page_bytes(page(body)), None)
+    assert body_paras(result) == PARAS
+
+
+def test_centred_caption_and_credit_line():
+    # captions in <center> are article text; a 供稿/摄影/编辑 credit line and a 位置： breadcrumb are not
+    body = ('<table><tr><td>位置：<a href="/">首页</a> &gt; <a href="/n/">新闻动态</a></td></tr></table>'
+            '<div class="article"><h1>阿坝县大幅精简考核指标</h1><div class="content">'
+            f"<p>{PARAS[0]}</p><center><strong>龙藏乡干部走访牧民</strong><br></center>"
+            f"<p>{PARAS[1]}</p><p>{PARAS[2]}</p><p>县委办供稿  摄影/扎西  编辑/李娜</p></div></div>")
+    result = extract_page(page_bytes(page(body)), None)
+    assert body_paras(result) == [PARAS[0], "龙藏乡干部走访牧民", PARAS[1], PARAS[2]]
