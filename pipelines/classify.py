@@ -5,13 +5,16 @@ How a verdict is reached (every step leaves evidence):
 2. The text is split into sentences and segmented with jieba, with the campaign's vocabulary
    (`pipelines/data/jianfu_terms.txt`) loaded as a user dictionary so each term is one token.
 3. Each sentence scores the weights of the campaign terms in it. Terms of weight < 3 need
-   company: they count in full only in a sentence that also speaks of 基层/干部/乡镇/村…
+   company: they count in full only in a sentence that also speaks of 基层/干部/乡镇/村…, and
+   the common words among them (台账, 打卡, 考核指标…) only where something is being cut,
+   merged or forbidden (清理, 压减, 不得…): 建立帮扶台账 is ordinary work.
 4. Other meanings of 减负 cancel a sentence: 为企业减负, 减税降费, 学生作业, 患者/家庭负担,
    为洱海减负; borrowed vocabulary (挂牌督办, 挂牌督战, 大督查 praise, 任职前公示) adds none.
 5. The article is about the campaign when the terms are *spread* over it: a passing sentence
    in a long story about something else is not enough. The score mixes the term mass, the
    share of sentences that carry it and the title, through a logistic curve centred so 0.5 is
-   the cut.
+   the cut. In a story of 8+ sentences where under 15% carry terms, the term mass is scaled
+   down by that share, so two strong sentences in a long feature stay a passing mention.
 """
 
 from __future__ import annotations
@@ -23,24 +26,44 @@ from dataclasses import asdict, dataclass, field
 from pipelines.regions import find_regions
 from pipelines.vocabulary import lexicon, to_simplified, tokenizer
 
-CLASSIFIER_VERSION = "lexicon-1.0"
+CLASSIFIER_VERSION = "lexicon-1.1"
 
 # Sentence context that makes the weaker campaign vocabulary count.
-_GRASSROOTS = re.compile(r"基层|干部|乡镇|街道|村级|村干部|社区|嘎查|苏木|一线|县直|旗县|村(党|委|组织)|镇村")
+_GRASSROOTS = re.compile(r"基层|干部|乡镇|街道|村级|村干部|社区|嘎查|苏木|一线|县直|旗县|县乡|县级及以下|村(党|委|组织|里|支书|务|两委)|"
+                         r"镇村|(到|下|进|入|驻)村")
 # Other senses of 减负 and borrowed vocabulary, per sentence.
 _OTHER_SENSE = [
     ("enterprise", re.compile(r"(为|给|帮|助)?(企业|市场主体|经营主体|小微|中小企业|纳税人|民营|个体工商户|实体经济|商户)"
-                              r".{0,8}(减负|纾困|降本)|减税降费|税费|涉企收费|增值税|降费|退税|缓费|社保费|收费清单")),
-    ("schoolwork", re.compile(r"学生|作业|双减|课业|校外培训|学业|课后服务|中小学生")),
+                              r".{0,8}(减负|纾困|降本)|减税降费|税费|涉企收费|增值税|降费|退税|缓费|社保费|收费清单|"
+                              r"减轻.{0,4}(企业|经营主体|市场主体).{0,2}负担|涉企检查")),
+    ("schoolwork", re.compile(r"学生|作业|双减|课业|校外培训|学业|课后服务|中小学生|(中小学|幼儿园)?教师.{0,8}(负担|减负)")),
     ("public-cost", re.compile(r"患者|医保|就医|看病|药费|医疗费|报销|保育|生育|家庭.{0,4}(减负|负担)|群众.{0,4}减负|"
                                r"农民.{0,4}减负|减轻.{0,6}(家庭|患者|群众|农民)")),
     ("environment", re.compile(r"(湖|海|江|河|流域|水体|生态).{0,4}减负|污染|排放|入湖|截污|总磷|水质")),
 ]
 _BORROWED = [
-    ("supervision", re.compile(r"挂牌督办|挂牌督战|挂牌成立|挂牌上市|挂牌出让|挂牌交易|挂牌仪式|揭牌")),
+    ("supervision", re.compile(r"挂牌督办|挂牌督战|挂牌成立|挂牌上市|挂牌出让|挂牌交易|挂牌仪式|揭牌|摘牌销号|隐患.{0,6}摘牌")),
     ("inspection-praise", re.compile(r"大督查.{0,20}(表扬|典型经验|做法)|(表扬|典型经验).{0,20}大督查")),
     ("appointment", re.compile(r"任职前公示|拟任|拟提名|公示期间|选拔任用工作条例")),
 ]
+# Campaign words that borrowed vocabulary (挂牌督办, 大督查, 任职公示) also uses in its own sense.
+_BORROWABLE = {"挂牌", "摘牌", "牌子", "标牌", "督查检查考核", "检查考核", "考核指标", "调研", "属地管理", "台账"}
+# Terms of weight < 3 outside a sentence about 基层/干部 count this share of their weight: the
+# campaign's own remedies (weight 2: 以文件落实文件, 政务APP…) more than common words (台账, 形式主义…).
+_OUT_OF_CONTEXT = {2: 0.6, 0: 0.4}
+# A sentence that speaks of cutting, merging or forbidding something (or of the burden itself):
+# without it, 建立帮扶台账 or 考核指标包括… is ordinary work, not the campaign.
+_CUTTING = re.compile(r"减负|负担|形式主义|松绑|减轻|精简|精减|清理|压减|压缩|削减|整治|纠治|规范|取消|合并|整合|归并|"
+                      r"不得|不再|一律|严禁|杜绝|防止|叫停|摘除|减少|少了|过多|过频|过度|过滥|重复|多头|层层|繁|疲于|"
+                      r"应付|只减不增|瘦身|关停|清零|解脱|解放|腾出|省下|反复|分头|频繁")
+_NOT_CUTTING = 0.6
+# Weaker terms that name a remedy, not an object of work: they need no cutting verb.
+_REMEDIES = {"准入", "事项清单", "权责清单", "容错纠错", "三个区分开来", "四不两直", "轻装上阵", "甩锅"}
+# Below this share of sentences carrying terms, the term mass is scaled down (a passing paragraph).
+_MIN_COVERAGE = 0.15
+# Very short texts: their share of carrying sentences is counted over at least this many sentences.
+_MIN_SENTENCES = 2
+_APP = re.compile(r"(?<=政务)app", re.I)
 _SENTENCE = re.compile(r"[^。！？!?\n；;]+[。！？!?\n；;]?")
 
 
@@ -73,20 +96,26 @@ def _score_sentence(sentence: str) -> tuple[float, list[str], str | None]:
             return 0.0, [], sense
     for kind, rule in _BORROWED:
         if rule.search(sentence):
-            terms = [t for t in terms if t not in ("挂牌", "牌子", "督查检查考核", "检查考核", "考核指标", "调研")]
+            terms = [t for t in terms if t not in _BORROWABLE]
             if not terms:
                 return 0.0, [], kind
     grassroots = bool(_GRASSROOTS.search(sentence))
+    cutting = bool(_CUTTING.search(sentence))
     weight = 0.0
     for t in dict.fromkeys(terms):
         w = lex[t][0]
-        weight += w if (w >= 3 or grassroots) else w * 0.4
+        if w >= 3:
+            weight += w
+        elif w >= 2:
+            weight += w if grassroots else w * _OUT_OF_CONTEXT[2]
+        else:  # common words (台账, 打卡, 考核指标…) are the campaign's only where something is being cut
+            weight += w * (1.0 if grassroots else _OUT_OF_CONTEXT[0]) * (1.0 if cutting or t in _REMEDIES else _NOT_CUTTING)
     return min(weight, 6.0), list(dict.fromkeys(terms)), None
 
 
 def classify(title: str, body: str) -> Verdict:
-    title = to_simplified(title or "")
-    body = to_simplified(body or "")
+    title = _APP.sub("APP", to_simplified(title or ""))
+    body = _APP.sub("APP", to_simplified(body or ""))
     lex = lexicon()
     sentences = [s.strip() for s in _SENTENCE.findall(body) if len(s.strip()) >= 6]
     n = max(len(sentences), 1)
@@ -108,9 +137,11 @@ def classify(title: str, body: str) -> Verdict:
                 if topic != "-":
                     topic_weight[topic] = topic_weight.get(topic, 0) + lex[t][0]
     title_w, title_terms, title_why = _score_sentence(title) if title else (0.0, [], None)
-    coverage = carrying / n
+    coverage = carrying / max(n, _MIN_SENTENCES)
     other = sum(cancelled.get(k, 0) for k, _ in _OTHER_SENSE)
-    raw = min(mass, 14.0) * 0.55 + 9.0 * min(coverage, 0.6) + 1.2 * min(title_w, 5.0) - 0.6 * min(other, 6)
+    # a long story about something else with one paragraph on 减负 is a passing mention, not the topic
+    spread = min(1.0, coverage / _MIN_COVERAGE) if len(sentences) >= 8 else 1.0
+    raw = min(mass, 14.0) * 0.55 * spread + 9.0 * min(coverage, 0.6) + 1.2 * min(title_w, 5.0) - 0.6 * min(other, 6)
     if title_why:
         raw -= 2.0
     score = 1.0 / (1.0 + math.exp(-(raw - 6.0) / 1.2))
