@@ -68,6 +68,14 @@ def canonical_url(url: str, mobile_hosts: dict[str, str] | None = None) -> str:
 _PINYIN = re.compile(r"[（(]\s*[a-zA-Zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü\s'’-]{2,40}\s*[）)]")
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 _LEAD = re.compile(r"^(本文转自|转自|来源|稿件来源|原标题)[:：][^\n。]{0,40}?(?=\s|$)", re.M)
+# The credit a wire story opens with: "新华社北京10月29日电（记者某某）", "本报北京7月30日电",
+# "央视网消息（新闻联播）：", "中评社北京10月30日电／据新华社报导，". It names who carried the story and
+# on which day, not what happened: a reprint swaps it for its own, so it is no evidence either way.
+_CREDIT = re.compile(
+    r"^[ \t]*(?:[^\n。，,：:；;]{0,20}?\d{1,2}月\d{1,2}日(?:电|讯|消息)|[^\n。，,：:；;\d]{1,12}消息(?=[ \t]*[（(：:]))"
+    r"[ \t]*(?:[（(][^）)\n]{0,30}[）)])?[ \t]*[：:／/]?"
+    r"(?:[ \t]*(?:据|综合)[^\n，,。]{1,24}(?:报道|报导|消息)[ \t]*[，,：:]?)?", re.M)
+CREDIT_WITHIN = 300     # the credit is looked for in the opening characters only
 
 
 def normalise(text: str) -> str:
@@ -77,6 +85,7 @@ def normalise(text: str) -> str:
     text = fold(text)
     text = _PINYIN.sub("", text)
     text = _LEAD.sub("", text)
+    text = _CREDIT.sub("", text[:CREDIT_WITHIN], count=1) + text[CREDIT_WITHIN:]
     text = "\n".join(line for line in text.split("\n") if not is_boilerplate_line(line))
     return _DROP.sub("", text).lower()
 
@@ -133,6 +142,23 @@ class Edit:
         return self.inside or (self.before == 0 and self.after >= RUN) or (self.after == 0 and self.before >= RUN)
 
 
+def _copied(ops) -> int:
+    """Characters of `a` in runs of at least RUN copied in order into `b`. A run may step over
+    short pure insertions or deletions (≤ SUBSTITUTION characters, between equal stretches of at
+    least ANCHOR): a copy that inserts a word or a junk fragment every line is still a copy, while
+    a *replaced* item (another figure, another name) ends the run."""
+    shared = run = 0
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal" and i2 - i1 >= ANCHOR:
+            run += i2 - i1
+            continue
+        if run and op in ("insert", "delete") and max(i2 - i1, j2 - j1) <= SUBSTITUTION:
+            continue
+        shared += run if run >= RUN else 0
+        run = 0
+    return shared + (run if run >= RUN else 0)
+
+
 def alignment(a: str, b: str) -> tuple[int, list[Edit]]:
     """Characters of `a` in long equal runs shared in order with `b`, and the edits between.
 
@@ -140,7 +166,7 @@ def alignment(a: str, b: str) -> tuple[int, list[Edit]]:
     happens to share a two-character word with the original is one rewrite, not two swaps.
     """
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    shared = sum(i2 - i1 for op, i1, i2, _, _ in ops if op == "equal" and i2 - i1 >= RUN)
+    shared = _copied(ops)
     edits: list[Edit] = []
     pending = None  # [a1, a2, b1, b2, before]
     last_equal = 0
@@ -189,7 +215,7 @@ def _is_numeric_edit(e: Edit) -> bool:
 # swapping vague ones (近日 / 日前) is wording, and they are not listed.
 _PERIOD = re.compile(r"[今去明前本上下当同次]年|[上下]半年|年[初底末中]|[今昨明前]天|[今昨明前本次当]日|[本上下]周|"
                      r"[本上下当]月|月[初底中末]|[春夏秋冬]季|[春夏秋冬]天|[上下中]午|凌晨|傍晚|晚上|早上|"
-                     r"[上中下]旬|春节|元旦|国庆|清明|端午|中秋|两会")
+                     r"[上中下]旬|前?[一二三四两1-4]季度|春节|元旦|国庆|清明|端午|中秋|两会")
 
 
 def _words_at(text: str, at: int, length: int) -> list[tuple[str, str, bool]]:
@@ -268,8 +294,9 @@ def verdict(na: str, nb: str) -> tuple[bool, str, float]:
         if e.inside and min(len(e.a), len(e.b)) > SUBSTITUTION and _other_facts(e, na, nb):
             return False, f"other facts in the same frame: {e.a[:12]}… / {e.b[:12]}…", cover
     for e in swaps:
-        # names only inside shared text: at the edges they are bylines and editor credits
-        if e.inside and _is_name_edit(e, na, nb):
+        # names inside shared text or in the opening words (the wire credit is gone by now), not
+        # at the very end, where they are editor credits and sign-offs
+        if e.after >= ANCHOR and _is_name_edit(e, na, nb):
             return False, f"names differ: {e.a} / {e.b}", cover
         if _is_time_edit(e, na, nb):
             return False, f"periods differ: {e.a} / {e.b}", cover
@@ -297,7 +324,7 @@ def is_near_duplicate(a: str, b: str) -> bool:
 # keep the opening. Changing any of this rebuilds the index (INDEX_VERSION).
 BANDS, ROWS, HEAD_BANDS, HEADS = 32, 3, 4, (100, 240)
 NUM_PERM = BANDS * ROWS
-INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v4"
+INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v5"
 CANDIDATES = 50  # most-shared candidates verified per lookup
 _PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20240508)

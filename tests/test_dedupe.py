@@ -212,3 +212,49 @@ def test_a_date_swapped_in_the_opening_words_is_another_event():
     """A swap at the very start is still a swap (a rewritten lead is longer than one item)."""
     assert not is_near_duplicate("3月5日，" + ORIGINAL, "3月6日，" + ORIGINAL)
     assert is_near_duplicate("3月5日，" + ORIGINAL, ORIGINAL + "\n\n（编辑：周敏）")
+
+
+# ---- wire credits: who carried the story and on which day is no evidence either way
+
+MEETING = ("全省基层减负工作推进会当天在昆明召开，会议通报了上半年精简文件会议的进展，"
+           "并要求各州市在年底前完成村级组织工作事项清单的清理。\n\n"
+           "会议指出，一些部门仍然习惯用开会落实开会、用发文落实发文，基层干部反映的填表报数问题还没有根治。"
+           "与会的十六个州市负责同志作了交流发言。\n\n"
+           "会议要求，下半年要把督查检查考核的总量再压减一批，对借调基层干部的情况开展专项排查。")
+CREDITS = {
+    "agency dateline with reporter": "新华社昆明6月12日电（记者赵文）",
+    "broadcaster credit": "央视网消息（新闻联播）：",
+    "paper dateline citing the agency": "中评社北京6月13日电／据新华社报导，",
+    "none": "",
+}
+
+
+@pytest.mark.parametrize("credit", sorted(CREDITS))
+def test_another_outlets_credit_is_still_a_reprint(credit):
+    original = CREDITS["agency dateline with reporter"] + MEETING
+    assert is_near_duplicate(original, CREDITS[credit] + MEETING), credit
+    assert is_near_duplicate(CREDITS["broadcaster credit"] + MEETING, CREDITS[credit] + MEETING), credit
+
+
+def test_credit_stripped_body_still_tells_events_apart():
+    """The credit goes, the opening of the body does not: another date or another speaker in the
+    first words is another event."""
+    credit = CREDITS["broadcaster credit"]
+    assert not is_near_duplicate(credit + "6月11日，" + MEETING, credit + "9月11日，" + MEETING)
+    assert not is_near_duplicate(credit + MEETING, credit + MEETING.replace("上半年", "前三季度"))
+    speech = "省委书记王宁在会上强调，要坚决防止形式主义反弹回潮。\n\n" + MEETING
+    assert not is_near_duplicate(credit + speech, credit + speech.replace("王宁", "刘刚"))
+
+
+def test_copy_with_junk_fragments_injected_is_a_reprint():
+    """Content farms copy a text and slip short junk fragments into every sentence; the text between
+    the fragments is still copied in order. A header line and a cut tail come with it."""
+    junk = ["基层负担", "作风为民", "减负专项", "形式问题"]
+    sentences = [s for s in ORIGINAL.replace("\n\n", "").split("，") if s]
+    spammed = "，".join(s[:len(s) // 2] + junk[i % len(junk)] + s[len(s) // 2:] for i, s in enumerate(sentences))
+    copy = "您的位置：首页 > 资讯 > 正文\n\n" + spammed[:int(len(spammed) * 0.8)]
+    assert is_near_duplicate(ORIGINAL, copy)
+    assert is_near_duplicate(copy, ORIGINAL)
+    # the same junk in a look-alike does not hide the substituted figure
+    other = ORIGINAL.replace("三成", "五成").replace("四成", "六成")
+    assert not is_near_duplicate(other, copy)
