@@ -135,7 +135,7 @@ def test_predict_for_the_scorer_and_version():
 
 
 # Failure modes found on held-out news (lexicon-1.1); every article below is written for the test.
-NEW_POSITIVES = {
+HELD_OUT_POSITIVES = {
     "mixed-case-app": ("某市政务App清零",
                        "某市近日宣布，面向乡镇的政务App由二十多个压减为两个，其余一律关停。"
                        "市里同时规定，不得把App登录时长和点赞数量作为对街道、社区的考核依据。"
@@ -155,7 +155,7 @@ NEW_POSITIVES = {
                         "鄉鎮幹部說，手機裏的任務少了，進村入戶的時間多了。"),
 }
 
-NEW_NEGATIVES = {
+HELD_OUT_NEGATIVES = {
     # two strong sentences inside a long feature about something else
     "passing-paragraph": ("总书记牵挂的民生实事",
                           "今年以来，各地把群众急难愁盼的问题列入民生实事清单。"
@@ -200,9 +200,9 @@ NEW_NEGATIVES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(NEW_POSITIVES))
-def test_new_positive_failure_modes(case):
-    title, body = NEW_POSITIVES[case]
+@pytest.mark.parametrize("case", sorted(HELD_OUT_POSITIVES))
+def test_held_out_failure_modes_positive(case):
+    title, body = HELD_OUT_POSITIVES[case]
     v = classify(title, body)
     assert v.is_burden_reduction and v.score > 0.5, (case, v.evidence)
     assert v.evidence["terms"] and v.evidence["sentences"]
@@ -210,9 +210,9 @@ def test_new_positive_failure_modes(case):
     assert label is True, (case, score)
 
 
-@pytest.mark.parametrize("case", sorted(NEW_NEGATIVES))
-def test_new_negative_failure_modes(case):
-    title, body = NEW_NEGATIVES[case]
+@pytest.mark.parametrize("case", sorted(HELD_OUT_NEGATIVES))
+def test_held_out_failure_modes_negative(case):
+    title, body = HELD_OUT_NEGATIVES[case]
     v = classify(title, body)
     assert not v.is_burden_reduction and v.score < 0.5, (case, v.evidence)
     assert v.topics == []
@@ -222,6 +222,6 @@ def test_new_negative_failure_modes(case):
 
 def test_passing_paragraph_keeps_its_evidence():
     """The two sentences still show in the evidence: the story is negative because they are a sliver of it."""
-    v = classify(*NEW_NEGATIVES["passing-paragraph"])
+    v = classify(*HELD_OUT_NEGATIVES["passing-paragraph"])
     assert "为基层减负" in v.evidence["terms"] and v.evidence["sentences_carrying"] <= 2
     assert v.evidence["sentences_total"] >= 15
