@@ -64,7 +64,7 @@ class ArchivePipeline(_Stage):
         sites = getattr(spider, "sites", {})
         self.archive.save_sites([s.as_config() for s in sites.values()])
         self.run_id = self.archive.start_run(
-            seeds=getattr(spider, "seeds_path", ""), sites=list(sites)
+            seeds=getattr(spider, "seeds_path", ""), sites=spider.run_sites
         )
         self.crawler.stats.set_value("jianfu/run_id", self.run_id)
         # The run is closed on spider_closed, the first moment Scrapy knows the finish reason.

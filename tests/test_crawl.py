@@ -2,7 +2,9 @@
 
 import json
 import re
+import sqlite3
 
+from crawler.demo import crawl, seeds_for
 from pipelines.dedupe import canonical_url
 
 
@@ -119,3 +121,14 @@ def test_recrawl_adds_nothing_and_requests_no_article(crawled, conn):
     stats = json.loads(second["stats"])
     assert stats.get("jianfu/article_requests", 0) == 0
     assert stats["jianfu/skipped_archived"] >= first["pages"] - 1
+
+
+def test_single_url_run_records_only_its_site(demo_web, manifest, tmp_path):
+    seeds = seeds_for(demo_web.base_url, tmp_path)
+    db = tmp_path / "archive.db"
+    path = next(a["path"] for a in manifest["articles"] if a["site"] == "luntan")
+    done = crawl(seeds, db, ["-a", f"url={demo_web.base_url}{path}"])
+    assert done.returncode == 0, done.stderr[-3000:]
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT sites, articles_new FROM runs").fetchall() == [('["luntan"]', 1)]
+        assert c.execute("SELECT site, pages, articles_new FROM run_sites").fetchall() == [("luntan", 1, 1)]

@@ -56,9 +56,7 @@ class NewsSpider(scrapy.Spider):
     async def start(self):
         if self.single_urls:
             for u in self.single_urls:
-                owner = site_for_url(self.sites, u)
-                name = owner.name if owner else urlsplit(u).hostname or "adhoc"
-                yield self.article_request(u, name, "url", explicit=True)
+                yield self.article_request(u, self.site_name_for(u), "url", explicit=True)
             return
         for site in self.sites.values():
             for u in site.feeds:
@@ -77,6 +75,17 @@ class NewsSpider(scrapy.Spider):
             self.logger.info("resuming %d article URLs discovered by an earlier run", len(pending))
         for u, site_name in pending:
             yield self.article_request(u, site_name, "resume")
+
+    def site_name_for(self, url: str) -> str:
+        owner = site_for_url(self.sites, url)
+        return owner.name if owner else urlsplit(url).hostname or "adhoc"
+
+    @property
+    def run_sites(self) -> list[str]:
+        """The sites this run crawls: with -a url=, only those the URLs belong to."""
+        if self.single_urls:
+            return list(dict.fromkeys(self.site_name_for(u) for u in self.single_urls))
+        return list(self.sites)
 
     # -- requests ---------------------------------------------------------------------------
 
