@@ -28,13 +28,14 @@ _SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _NOISE_HEADINGS = re.compile(
     r"^\s*(相关(新闻|推荐|阅读|报道|链接|文章|资讯|专题)|热点(推荐|新闻|资讯)|热门(推荐|文章|新闻)|延伸阅读|推荐阅读|"
     r"猜你喜欢|为您推荐|精彩推荐|今日推荐|更多关于|更多.{0,8}的资讯|网友评论|最新评论|热门评论|头条要闻|图片新闻|"
-    r"排行榜|点击排行|阅读排行|往期回顾|上一篇|下一篇)"
+    r"排行榜|点击排行|阅读排行|往期回顾|上一篇|下一篇|联系我们|联系方式)"
 )
 _NEVER = ("script", "style", "noscript", "iframe", "select", "button", "input", "textarea", "svg", "nav",
           "footer", "aside")
 # Words that name a page footer, but also the meta line under a headline ("post-footer", "single-footer").
 _FOOTER_WORDS = {"footer", "foot"}
 _META_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}")
+_HIDDEN = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "article", "section", "blockquote")
 
 
@@ -86,6 +87,11 @@ def clean_tree(tree) -> None:
             _drop(el)
     for el in list(tree.iter(etree.Comment)):
         _drop(el)
+    for el in list(tree.xpath("//body//*[@style]")):
+        # blocks the page never shows (profile cards, dialogs, toasts); `visibility: hidden` is
+        # left alone: WeChat ships the article itself that way until its script runs
+        if _HIDDEN.search(el.get("style") or "") and el.getparent() is not None and not _holds_article(el):
+            _drop(el)
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("html", "body"):
             continue
@@ -175,6 +181,7 @@ _LINE_PATTERNS = [
     r"^(上一篇|下一篇|返回(顶部|列表|首页))",
     r"^(相关(新闻|推荐|阅读|报道|链接)|热点推荐|延伸阅读|推荐阅读|为您推荐|猜你喜欢)\s*[:：]?$",
     r"^[（(]?本文来自.{0,30}(APP|客户端|公众号)",
+    r"^[（(]?(部分)?(图片|信息|内容|素材|资料|文字|图文)(均)?(来源|来自)于?\s*[:：]?\s*网络[^。！？]{0,16}[)）]?$",
     r"^(更多猛料|欢迎扫描|下载.{0,10}客户端)",
     r"^(违法和不良信息举报|举报(电话|邮箱)|互联网新闻信息服务许可证|.{0,10}ICP(备|证)\s*\d)",
     r"^(以上内容为资讯信息快照|快照生成时间|信息原文地址|原文链接|本站信息快照)",

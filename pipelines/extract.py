@@ -29,7 +29,7 @@ from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.headline import find_title
 
-EXTRACTOR_VERSION = "1.1"
+EXTRACTOR_VERSION = "1.2"
 MIN_BODY_CHARS = 30
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",

@@ -85,6 +85,29 @@ def _shown_prefix(tree, cleaned: str) -> str | None:
     return None
 
 
+_DATELINE = re.compile(r"(发布时间|发表时间|发布日期|发稿时间|时间|日期|来源|作者)\s*[:：]|(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def dateline_heading(tree, site_names: set[str]) -> str | None:
+    """The heading (h1–h6) directly above the date/来源 line: where article pages put the headline.
+
+    For pages whose <title> names the column ("新闻动态--某学会", "工作动态") rather than the article."""
+    for el in tree.iter(*_HEADING_TAGS):
+        text = _clean(el.text_content())
+        if not 6 <= len(_norm(text)) <= 80 or looks_like_site_name(text, site_names) or el.find(".//a") is not None:
+            continue
+        following = []
+        for sib in el.itersiblings():
+            if isinstance(sib.tag, str):
+                following.append(_clean(sib.text_content()))
+            if sum(len(t) for t in following) > 0 or len(following) >= 2:
+                break
+        if following and _DATELINE.search(" ".join(following)[:120]):
+            return text
+    return None
+
+
 def find_title(tree) -> str | None:
     raw_title = _clean(tree.xpath("string(//title)"))
     site_names = {_norm(m) for m in tree.xpath("//meta[@property='og:site_name' or @name='og:site_name' or "
@@ -108,6 +131,11 @@ def find_title(tree) -> str | None:
         return strip_suffix(max(inside, key=lambda c: len(_norm(c))))
     cleaned = title_without_site(raw_title, site_names)
     nc = _norm(cleaned)
+    if len(nc) <= 8:
+        # a short <title> with no heading in it is a column name ("新闻动态"), not the headline
+        shown_above_date = dateline_heading(tree, site_names)
+        if shown_above_date and len(_norm(shown_above_date)) > len(nc) and nc not in _norm(shown_above_date):
+            return shown_above_date
     # 2. a heading that contains the cleaned <title> (the page adds a subtitle or a tag)
     around = [c for c in headings if nc and nc in _norm(c) and len(_norm(c)) <= 2 * len(nc)]
     if around:

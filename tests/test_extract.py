@@ -238,3 +238,40 @@ def test_centred_caption_and_credit_line():
             f"<p>{PARAS[1]}</p><p>{PARAS[2]}</p><p>县委办供稿  摄影/扎西  编辑/李娜</p></div></div>")
     result = extract_page(page_bytes(page(body)), None)
     assert body_paras(result) == [PARAS[0], "龙藏乡干部走访牧民", PARAS[1], PARAS[2]]
+
+
+def test_hidden_blocks_and_network_credit_stay_out():
+    # a public-account style page: a profile card and a toast hidden with display:none around the
+    # text (the article container itself is only visibility:hidden until a script runs), and a
+    # "来源于网络" credit under the last paragraph
+    body = ('<div id="wrap"><h2 class="rich_media_title">阿坝县大幅精简考核指标</h2>'
+            '<div class="meta"><a id="nick">高原观察</a><div class="card" style="display:none;">'
+            '<strong>高原观察</strong><p>关注基层治理与民生服务的账号介绍</p></div></div>'
+            '<div id="text" style="visibility: hidden;">'
+            + "".join(f"<section><span>{p}</span></section>" for p in PARAS)
+            + '<p><span>图片来源于网络</span></p></div>'
+            '<div id="toast" style="display: none"><p>已发送到朋友圈</p><p>正在加载中</p></div></div>')
+    result = extract_page(page_bytes(page(body)), None)
+    assert body_paras(result)[-3:] == PARAS
+    assert "账号介绍" not in result["body"] and "已发送" not in result["body"] and "来源于网络" not in result["body"]
+
+
+def test_contact_box_beside_the_article_stays_out():
+    body = ('<div class="left"><h1>阿坝县大幅精简考核指标</h1><div class="detail">'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + '</div></div>'
+            '<div class="right"><div class="box"><h4>联系我们</h4><div class="box-bd"><h5>阿坝县融媒体中心</h5>'
+            '<p>地 址：阿坝县某某路1号</p><p>邮政编码：624600</p><p>电 话：0837-0000000</p></div></div></div>')
+    result = extract_page(page_bytes(page(body)), None)
+    assert body_paras(result) == PARAS
+
+
+def test_column_name_title_gives_way_to_the_heading_above_the_date_line():
+    # the <title> names the column, not the article; the headline is a minor heading right
+    # above the 发布时间/来源 line, and a breadcrumb heading repeats the column name
+    body = ('<div class="crumb-bar"><h3>首页 - 工作动态</h3></div>'
+            '<div class="detail"><h5>阿坝县大幅精简考核指标</h5>'
+            '<div class="ly"><b>发布时间：2024-03-18</b> <i>来源：阿坝县委办</i></div><div class="con">'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></div>")
+    result = extract_page(page_bytes(page(body, title="工作动态--阿坝县人民政府")), None)
+    assert result["title"] == "阿坝县大幅精简考核指标"
+    assert result["date"] == "2024-03-18" and body_paras(result) == PARAS
