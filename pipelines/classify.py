@@ -7,9 +7,11 @@ How a verdict is reached (every step leaves evidence):
 3. Each sentence scores the weights of the campaign terms in it. Terms of weight < 3 need
    company: they count in full only in a sentence that also speaks of 基层/干部/乡镇/村…, and
    the common words among them (台账, 打卡, 考核指标…) only where something is being cut,
-   merged or forbidden (清理, 压减, 不得…): 建立帮扶台账 is ordinary work.
-4. Other meanings of 减负 cancel a sentence: 为企业减负, 减税降费, 学生作业, 患者/家庭负担,
-   为洱海减负; borrowed vocabulary (挂牌督办, 挂牌督战, 大督查 praise, 任职前公示) adds none.
+   merged or forbidden (清理, 压减, 不得…) or the burden itself is named (不堪重负, 扛不动,
+   加挂): 建立帮扶台账 is ordinary work. 社区减负 names the campaign at community level.
+4. Other meanings of 减负 cancel a sentence: 为企业减负, 减税降费, 涉企(行政)检查/入企检查,
+   学生作业, 患者/家庭负担, 为洱海减负; borrowed vocabulary (挂牌督办, 挂牌督战, 大督查 praise,
+   任职前公示) adds none, and 一表通查 (the checklist of an inspection of firms) is not 一表通.
 5. The article is about the campaign when the terms are *spread* over it: a passing sentence
    in a long story about something else is not enough. The score mixes the term mass, the
    share of sentences that carry it and the title, through a logistic curve centred so 0.5 is
@@ -26,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pipelines.regions import find_regions
 from pipelines.vocabulary import lexicon, to_simplified, tokenizer
 
-CLASSIFIER_VERSION = "lexicon-1.1"
+CLASSIFIER_VERSION = "lexicon-1.2"
 
 # Sentence context that makes the weaker campaign vocabulary count.
 _GRASSROOTS = re.compile(r"基层|干部|乡镇|街道|村级|村干部|社区|嘎查|苏木|一线|县直|旗县|县乡|县级及以下|村(党|委|组织|里|支书|务|两委)|"
@@ -35,7 +37,7 @@ _GRASSROOTS = re.compile(r"基层|干部|乡镇|街道|村级|村干部|社区|�
 _OTHER_SENSE = [
     ("enterprise", re.compile(r"(为|给|帮|助)?(企业|市场主体|经营主体|小微|中小企业|纳税人|民营|个体工商户|实体经济|商户)"
                               r".{0,8}(减负|纾困|降本)|减税降费|税费|涉企收费|增值税|降费|退税|缓费|社保费|收费清单|"
-                              r"减轻.{0,4}(企业|经营主体|市场主体).{0,2}负担|涉企检查")),
+                              r"减轻.{0,4}(企业|经营主体|市场主体).{0,2}负担|涉企(行政)?(检查|执法)|入企检查|企业.{0,4}迎检")),
     ("schoolwork", re.compile(r"学生|作业|双减|课业|校外培训|学业|课后服务|中小学生|(中小学|幼儿园)?教师.{0,8}(负担|减负)")),
     ("public-cost", re.compile(r"患者|医保|就医|看病|药费|医疗费|报销|保育|生育|家庭.{0,4}(减负|负担)|群众.{0,4}减负|"
                                r"农民.{0,4}减负|减轻.{0,6}(家庭|患者|群众|农民)")),
@@ -51,11 +53,13 @@ _BORROWABLE = {"挂牌", "摘牌", "牌子", "标牌", "督查检查考核", "�
 # Terms of weight < 3 outside a sentence about 基层/干部 count this share of their weight: the
 # campaign's own remedies (weight 2: 以文件落实文件, 政务APP…) more than common words (台账, 形式主义…).
 _OUT_OF_CONTEXT = {2: 0.6, 0: 0.4}
-# A sentence that speaks of cutting, merging or forbidding something (or of the burden itself):
+# A sentence that speaks of cutting, merging or forbidding something (or of the burden itself,
+# 不堪重负/扛不动/加挂):
 # without it, 建立帮扶台账 or 考核指标包括… is ordinary work, not the campaign.
 _CUTTING = re.compile(r"减负|负担|形式主义|松绑|减轻|精简|精减|清理|压减|压缩|削减|整治|纠治|规范|取消|合并|整合|归并|"
                       r"不得|不再|一律|严禁|杜绝|防止|叫停|摘除|减少|少了|过多|过频|过度|过滥|重复|多头|层层|繁|疲于|"
-                      r"应付|只减不增|瘦身|关停|清零|解脱|解放|腾出|省下|反复|分头|频繁")
+                      r"应付|只减不增|瘦身|关停|清零|解脱|解放|腾出|省下|反复|分头|频繁|"
+                      r"不堪|重负|之重|扛不动|吃不消|疲于奔命|倒苦水|加挂")
 _NOT_CUTTING = 0.6
 # Weaker terms that name a remedy, not an object of work: they need no cutting verb.
 _REMEDIES = {"准入", "事项清单", "权责清单", "容错纠错", "三个区分开来", "四不两直", "轻装上阵", "甩锅"}
@@ -63,6 +67,9 @@ _REMEDIES = {"准入", "事项清单", "权责清单", "容错纠错", "三个�
 _MIN_COVERAGE = 0.15
 # Very short texts: their share of carrying sentences is counted over at least this many sentences.
 _MIN_SENTENCES = 2
+# Longer words of another sense that contain a campaign term: 一表通查 is the single checklist of
+# an inspection of firms (涉企检查), not the village data table 一表通. Removed before segmenting.
+_FALSE_COMPOUNDS = re.compile(r"一表通查")
 _APP = re.compile(r"(?<=政务)app", re.I)
 _SENTENCE = re.compile(r"[^。！？!?\n；;]+[。！？!?\n；;]?")
 
@@ -81,7 +88,7 @@ class Verdict:
 
 def _terms_in(sentence: str) -> list[str]:
     lex = lexicon()
-    return [t for t in tokenizer().lcut(sentence, HMM=False) if t in lex]
+    return [t for t in tokenizer().lcut(_FALSE_COMPOUNDS.sub("", sentence), HMM=False) if t in lex]
 
 
 def _score_sentence(sentence: str) -> tuple[float, list[str], str | None]:
