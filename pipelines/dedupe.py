@@ -76,6 +76,30 @@ _CREDIT = re.compile(
     r"[ \t]*(?:[（(][^）)\n]{0,30}[）)])?[ \t]*[：:／/]?"
     r"(?:[ \t]*(?:据|综合)[^\n，,。]{1,24}(?:报道|报导|消息)[ \t]*[，,：:]?)?", re.M)
 CREDIT_WITHIN = 300     # the credit is looked for in the opening characters only
+# Lines above the article that are not sentences: a site name, a weather widget, a section tag, the
+# headline (once or twice). A copy wraps the text in its own; the headline repeats the body.
+_SENTENCE = re.compile(r"[。，,；;！!？?]")
+HEAD_LINES, HEAD_LINE_CHARS, HEAD_KEEP = 6, 40, 50
+
+
+def _drop_head(text: str) -> str:
+    """Drop the short lines without sentence punctuation the text opens with (at most HEAD_LINES,
+    each at most HEAD_LINE_CHARS), provided at least HEAD_KEEP characters of text remain."""
+    lines = text.split("\n")
+    i = heads = 0
+    for i, line in enumerate(lines):
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) > HEAD_LINE_CHARS or _SENTENCE.search(line):
+            break
+        heads += 1
+        if heads > HEAD_LINES:
+            return text  # many short lines: a list or verse, not a wrapped article
+    else:
+        return text
+    rest = "\n".join(lines[i:])
+    return rest if heads and len(_DROP.sub("", rest)) >= HEAD_KEEP else text
 
 
 def normalise(text: str) -> str:
@@ -85,6 +109,7 @@ def normalise(text: str) -> str:
     text = fold(text)
     text = _PINYIN.sub("", text)
     text = _LEAD.sub("", text)
+    text = _drop_head(text)
     text = _CREDIT.sub("", text[:CREDIT_WITHIN], count=1) + text[CREDIT_WITHIN:]
     text = "\n".join(line for line in text.split("\n") if not is_boilerplate_line(line))
     return _DROP.sub("", text).lower()
@@ -324,7 +349,7 @@ def is_near_duplicate(a: str, b: str) -> bool:
 # keep the opening. Changing any of this rebuilds the index (INDEX_VERSION).
 BANDS, ROWS, HEAD_BANDS, HEADS = 32, 3, 4, (100, 240)
 NUM_PERM = BANDS * ROWS
-INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v5"
+INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v6"
 CANDIDATES = 50  # most-shared candidates verified per lookup
 _PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20240508)

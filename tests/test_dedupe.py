@@ -258,3 +258,18 @@ def test_copy_with_junk_fragments_injected_is_a_reprint():
     # the same junk in a look-alike does not hide the substituted figure
     other = ORIGINAL.replace("三成", "五成").replace("四成", "六成")
     assert not is_near_duplicate(other, copy)
+
+
+def test_page_header_lines_above_the_text_are_not_the_article():
+    """A copy keeps the page's own top lines: site name, weather, a tag, the headline (sometimes
+    twice), a time/source line. Two copies with different headers are still one story; the header
+    does not hide another sitting in the body either."""
+    headline = "宁洱县持续推进整治形式主义为基层减负工作取得新成效"
+    one = "（两会专题）" + headline + "\n| 编辑 张三 | 时间 2024-03-02 10:00 |\n" + ORIGINAL
+    other = "普洱日报\n-- 天气\n" + headline + "\n\n" + headline + "\n\n" + ORIGINAL + "\n\n（责任编辑：李文）"
+    assert is_near_duplicate(one, other)
+    assert is_near_duplicate(other, ORIGINAL)
+    assert not is_near_duplicate(one, other.replace("两次综合督查", "三次综合督查"))
+    # short lines that are the whole text (a list, a verse) are kept, so such texts still differ
+    verse = "\n".join(["一行字", "二行字", "三行字", "四行字", "五行字", "六行字", "七行字"])
+    assert body_hash(verse) != body_hash(verse.replace("七行字", "八行字"))
