@@ -1,8 +1,14 @@
-"""Downloader middlewares: incremental crawling, and no detours to private addresses.
+"""The crawl's middlewares (order and numbers in `crawler/settings.py`).
 
-The archive, not Scrapy's JOBDIR, is the record of what was fetched: an article URL that
-already has a row in `pages` (or whose canonical form already led to an article) is not
-requested again, so a recrawl of an unchanged site sends no article requests.
+- `SkipArchivedMiddleware`: incremental crawling. The archive, not Scrapy's JOBDIR, is the
+  record of what was fetched: an article URL that already has a row in `pages` (or whose
+  canonical form already led to an article) is not requested again, so a recrawl of an
+  unchanged site sends no article requests.
+- `ArticleQueueMiddleware` (spider middleware): discovered article URLs wait in the archive's
+  `queue`, so a killed run leaves no gap.
+- `SiteStatsMiddleware`: requests and responses per site, for `run_sites` and site health.
+- `RefusePrivateAddressesMiddleware`: no detours to private or loopback addresses.
+- `RobotsTxtMiddleware`: Scrapy's, with a fix for requests that wait on one robots.txt.
 """
 
 from __future__ import annotations
