@@ -102,11 +102,16 @@ def _drop_head(text: str) -> str:
     return rest if heads and len(_DROP.sub("", rest)) >= HEAD_KEEP else text
 
 
+# Hong Kong and Macau copies count cases with 宗 where the mainland writes 起 ("3宗" / "3起"); folded
+# on both sides, after a numeral only, like the Taiwan phrasing.
+_MEASURE = re.compile(r"(?<=[\d〇零一二两三四五六七八九十百千万亿余多])宗")
+
+
 def normalise(text: str) -> str:
     """What survives reprinting: simplified mainland forms, NFKC widths, no pinyin notes, no
     source or editor lines, no punctuation or whitespace, lower case."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = fold(text)
+    text = _MEASURE.sub("起", fold(text))
     text = _PINYIN.sub("", text)
     text = _LEAD.sub("", text)
     text = _drop_head(text)
@@ -289,6 +294,44 @@ def _is_time_edit(e: Edit, a: str, b: str) -> bool:
     return bool(ta - tb) and bool(tb - ta)
 
 
+# A rewritten opening may say a date relative to the day of publication: "周三（28日）公布去年…" for
+# "1月28日公布了2025年…". Such a swap is forgiven only in the opening words, only when one side
+# names a relative day or year, and only when each of its figures is a day the other text also
+# dates ("28日"), a month beside the other side's weekday, or a year the other text names or the
+# other side says relatively (去年); any other figure swap, and every swap further on, keeps the
+# texts apart.
+_RELATIVE_DAY = re.compile(r"周[一二三四五六日天]|星期[一二三四五六日天]|[今昨前明]天|[今昨前]日")
+_RELATIVE_YEAR = re.compile(r"[今去前明]年")
+OPENING = 60
+
+
+def _relative_date_edit(e: Edit, a: str, b: str) -> bool:
+    plain = _RELATIVE_YEAR.sub("", _RELATIVE_DAY.sub("", e.a + "|" + e.b))
+    if max(e.a_at, e.b_at) >= OPENING or not _DIGIT.search(plain) or _NUMERAL.search(plain):
+        return False  # only digit dates; 一季度 / 五季度 is another period whatever the lead says
+    wa = a[max(0, e.a_at - 2):e.a_at + len(e.a) + 2]
+    wb = b[max(0, e.b_at - 2):e.b_at + len(e.b) + 2]
+    if not (_RELATIVE_DAY.search(wa + wb) or _RELATIVE_YEAR.search(wa + wb)):
+        return False
+
+    def dated(figures: str, other: str, other_window: str) -> bool:
+        for m in re.finditer(r"\d+", figures):
+            n = m.group(0)
+            if figures[m.end():m.end() + 1] == "月" and 1 <= int(n) <= 12 and _RELATIVE_DAY.search(other_window):
+                continue  # "1月28日" / "周三（28日）": the month goes with the weekday
+            if len(n) <= 2 and 1 <= int(n) <= 31:
+                if not re.search(r"(?<!\d)" + n + "日", other):
+                    return False
+            elif len(n) == 4 and n[:2] in ("19", "20"):
+                if n not in other and not _RELATIVE_YEAR.search(other_window):
+                    return False
+            else:
+                return False
+        return True
+
+    return dated(e.a, b, wb) and dated(e.b, a, wa)
+
+
 def compare(na: str, nb: str) -> tuple[bool, str]:
     """Same story? On normalised texts; returns the verdict and why (for tests and reports)."""
     ok, why, _ = verdict(na, nb)
@@ -313,7 +356,7 @@ def verdict(na: str, nb: str) -> tuple[bool, str, float]:
     swaps = [e for e in edits if e.swap]
     small = [e for e in edits if e.inside and (not e.a or not e.b) and len(e.a + e.b) <= ANCHOR]
     for e in swaps + small:
-        if _is_numeric_edit(e):
+        if _is_numeric_edit(e) and not _relative_date_edit(e, na, nb):
             return False, f"numbers differ: {e.a or '∅'} / {e.b or '∅'}", cover
     for e in edits:
         if e.inside and min(len(e.a), len(e.b)) > SUBSTITUTION and _other_facts(e, na, nb):
@@ -349,7 +392,7 @@ def is_near_duplicate(a: str, b: str) -> bool:
 # keep the opening. Changing any of this rebuilds the index (INDEX_VERSION).
 BANDS, ROWS, HEAD_BANDS, HEADS = 32, 3, 4, (100, 240)
 NUM_PERM = BANDS * ROWS
-INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v6"
+INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v7"
 CANDIDATES = 50  # most-shared candidates verified per lookup
 _PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20240508)

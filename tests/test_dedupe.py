@@ -273,3 +273,29 @@ def test_page_header_lines_above_the_text_are_not_the_article():
     # short lines that are the whole text (a list, a verse) are kept, so such texts still differ
     verse = "\n".join(["一行字", "二行字", "三行字", "四行字", "五行字", "六行字", "七行字"])
     assert body_hash(verse) != body_hash(verse.replace("七行字", "八行字"))
+
+
+# ---- regional re-edits: 宗 for 起 after numerals, a date said relative to the day in the lead
+
+CASES = ("中央纪委国家监委1月28日公布了2024年全国查处违反中央八项规定精神问题汇总情况。"
+         "全年共查处问题12000起，批评教育帮助和处理17000人，其中党纪政务处分9000人。\n\n"
+         "从查处问题类型看，违规收送名贵特产和礼品礼金问题3100起，违规吃喝问题2300起，"
+         "违规发放津补贴或福利问题1900起，均比上年有所下降。")
+
+
+def test_hong_kong_measure_word_for_cases_is_a_reprint():
+    hk = CASES.replace("起", "宗")
+    assert is_near_duplicate(CASES, hk)
+    # the fold does not hide another figure
+    assert not is_near_duplicate(CASES, hk.replace("3100宗", "3400宗"))
+
+
+def test_relative_date_in_a_rewritten_lead_is_a_reprint():
+    relative = CASES.replace("1月28日公布了2024年", "周三（28日）公布去年")
+    assert is_near_duplicate(CASES, relative)
+    assert is_near_duplicate(CASES, relative.replace("起", "宗"))
+    # another day, or a relative date further into the text, is still another event
+    assert not is_near_duplicate(CASES, CASES.replace("1月28日", "周三（25日）"))
+    assert not is_near_duplicate(CASES, CASES.replace("3100起", "去年3100起").replace("违规吃喝问题2300起", "违规吃喝问题2600起"))
+    # numerals written in characters are never forgiven, relative words nearby or not
+    assert not is_near_duplicate("今年一季度" + CASES, "今年五季度" + CASES)
