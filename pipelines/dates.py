@@ -26,7 +26,13 @@ _LABEL = re.compile(r"(发布时间|发表时间|发表于|发布日期|发稿�
 _META_NAMES = ("article:published_time", "og:release_date", "pubdate", "publishdate", "publish_date", "PubDate",
                "pubtime", "datePublished", "dc.date", "dc.date.issued", "DC.date.issued", "sailthru.date",
                "weibo: article:create_at", "article:published", "published_time", "firstpublishedtime",
-               "publishtime", "Publishdate", "OriginalPublicationDate")
+               "publishtime", "Publishdate", "OriginalPublicationDate", "apub:time")
+# Last-modified stamps: the same day as publication on nearly every news page, so a fallback when
+# the page shows no dated line ("发布时间：09-30 22:46" without a year) and the URL has no date.
+_MODIFIED_NAMES = ("dateModified", "dateUpdate", "article:modified_time", "og:updated_time", "lastmodifiedtime",
+                   "weibo: article:update_at")
+# Publication time kept in a page script: `var publishdate = '…'`, `"pubtime": "…"`, `pagepubtime: '…'`.
+_SCRIPT_PUB = re.compile(r"""\b(?:page)?pub(?:lish)?_?(?:time|date)["']?\s*[:=]\s*["']\s*""" + _DATE, re.I)
 _URL_PATTERNS = [
     re.compile(r"/(20\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:/|\d|_|\.|$)"),
     re.compile(r"/(20\d{2})(\d{2})/(\d{2})/"),
@@ -149,6 +155,29 @@ def _first(pattern, text: str, limit, with_time: bool = False):
     return None
 
 
+def weak_dates(tree, fetched_at: str | None = None):
+    """Dates the page keeps for machines but weaker than meta tags: a publication time in a script
+    variable, and a last-modified stamp. Read before boilerplate removal (which drops scripts)."""
+    limit = _limit(fetched_at)
+    script = None
+    for text in tree.xpath("//script[not(@src)]/text()"):
+        m = _SCRIPT_PUB.search(text)
+        if m:
+            script = _from_match(m, limit)
+            if script:
+                break
+    modified = None
+    for name in _MODIFIED_NAMES:
+        for value in tree.xpath(f"//meta[@name='{name}' or @property='{name}' or @itemprop='{name}']/@content"):
+            found = _parse_iso(value)
+            if found and found[0] <= limit:
+                modified = found
+                break
+        if modified:
+            break
+    return script, modified
+
+
 def machine_date(tree, fetched_at: str | None = None):
     """A date the page states for machines (meta tags, JSON-LD, WeChat's timestamp), if any.
 
@@ -158,15 +187,19 @@ def machine_date(tree, fetched_at: str | None = None):
 
 
 def find_date(text_after_title: str, url: str | None, fetched_at: str | None = None,
-              machine=None) -> str | None:
+              machine=None, weak=(None, None)) -> str | None:
     """ISO 8601 (with +08:00 when the page shows a time of day), or None.
 
-    `machine` is what `machine_date` found; without it the text and the URL decide."""
+    `machine` is what `machine_date` found; without it the text and the URL decide. `weak` is what
+    `weak_dates` found (script variable, last-modified stamp), trusted after the text."""
     limit = _limit(fetched_at)
     head = text_after_title[:1500]
+    script, modified = weak
     found = (machine
              or _first(_LABEL, head, limit)
              or _first(DATE_RE, head[:600], limit, with_time=True)
+             or script
              or _url_date(url, limit)
+             or modified
              or _first(DATE_RE, head, limit))
     return _fmt(*found) if found else None

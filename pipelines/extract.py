@@ -24,12 +24,12 @@ from lxml import html as lxml_html
 
 from pipelines.boilerplate import clean_tree, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
 from pipelines.byline import find_author, find_original_url, find_outlet
-from pipelines.dates import DATE_RE, find_date, machine_date
+from pipelines.dates import DATE_RE, find_date, machine_date, weak_dates
 from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.headline import find_title
 
-EXTRACTOR_VERSION = "1.2"
+EXTRACTOR_VERSION = "1.3"
 MIN_BODY_CHARS = 30
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
@@ -44,12 +44,13 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
     selectors = selectors or {}
     title = _select_text(tree, selectors.get("title")) or find_title(tree)
     stated = None if selectors.get("date") else machine_date(tree, fetched_at)
+    weak = weak_dates(tree, fetched_at) if not stated and not selectors.get("date") else (None, None)
     # Byline and date are read from the page as a reader sees it below the headline,
     # after the related lists (with their own dates) are gone.
     clean_tree(tree)
     linear = linear_text(tree)
     after_title = _after(linear, title)
-    date = find_date(_select_text(tree, selectors.get("date")) or after_title, url, fetched_at, stated)
+    date = find_date(_select_text(tree, selectors.get("date")) or after_title, url, fetched_at, stated, weak)
     header = after_title[:800]
     outlet = _select_text(tree, selectors.get("outlet")) or find_outlet(header) or find_outlet(linear)
     author = _select_text(tree, selectors.get("author")) or _forum_author(tree) or find_author(header)
@@ -72,8 +73,14 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
 # --------------------------------------------------------------------------------- parsing
 
 
+_EARLY_CLOSE = re.compile(r"</(?:html|body)\s*>", re.I)
+
+
 def _parse(text: str):
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+    # A header include that closes the page early ("</html>" before the article) makes lxml start a
+    # second, detached <html> for the rest: the article would be invisible. The parser closes both anyway.
+    text = _EARLY_CLOSE.sub("", text)
     try:
         tree = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
@@ -135,6 +142,16 @@ def _body(tree, url: str | None) -> list[str]:
     if not first:
         return second
     first_text, second_text = _squash("".join(first)), _squash("".join(second))
+    if len(second_text) >= 60 and second_text in first_text and len(first_text) > 1.5 * len(second_text):
+        # trafilatura took the densest block and a page's worth around it; keep the rest only if it reads
+        # as prose (sentences), not as the sidebar's and toolbar's short labels, counters and links
+        if _prose_share([p for p in first if _squash(p) not in second_text]) < 0.5:
+            return second
+    if len(second_text) >= 150 and len(second_text) > 1.03 * len(first_text):
+        inside = sum(len(_squash(p)) for p in first if _squash(p) in second_text) / max(1, len(first_text))
+        missed = [p for p in second if _squash(p) not in first_text]
+        if inside >= 0.97 and _prose_share(missed) >= 0.5:
+            return second  # the same block, but trafilatura skipped some of its prose (a lead box)
     if len(second_text) >= 150:
         covered = sum(len(_squash(p)) for p in second if _squash(p) in first_text) / max(1, len(second_text))
         if covered < 0.6:  # trafilatura missed most of the densest block: it picked the wrong one
@@ -142,6 +159,13 @@ def _body(tree, url: str | None) -> list[str]:
     if len(first_text) < 0.5 * len(second_text):
         return second
     return first
+
+
+def _prose_share(lines: list[str]) -> float:
+    """The share of `lines` (by characters) that reads as sentences rather than labels and links."""
+    total = sum(len(_squash(p)) for p in lines)
+    prose = sum(len(_squash(p)) for p in lines if len(_squash(p)) >= 20 and re.search(r"[，。！？；]", p))
+    return prose / total if total else 0.0
 
 
 def density_paragraphs(tree) -> list[str]:
@@ -163,7 +187,9 @@ def density_paragraphs(tree) -> list[str]:
                 tail = child.tail or ""
                 score += _prose_chars(None, tail)
         lead = parent.text or ""
-        if any(c.tag == "br" for c in parent):
+        if any(c.tag == "br" for c in parent) or (parent.tag in ("div", "td", "section", "article")
+                                                   and not any(c.tag in _BLOCK_TAGS for c in parent)):
+            # text split by <br>, or a block whose whole text sits in it (<div class="content">正文…</div>)
             score += _prose_chars(None, lead)
         if score > best_score:
             best, best_score = parent, score
@@ -232,6 +258,7 @@ def _forum_author(tree) -> str | None:
 def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
     """Drop byline/editor/widget lines, the repeated headline, and reprint lead-ins."""
     nt = _squash(title or "")
+    paragraphs = _without_split_headline(paragraphs, nt)
     total = sum(len(_squash(p)) for p in paragraphs)
     out: list[str] = []
     seen = 0
@@ -261,3 +288,18 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
             continue
         out.append(p)
     return out
+
+
+def _without_split_headline(paragraphs: list[str], nt: str) -> list[str]:
+    """Drop the headline when the container repeats it broken over 2–4 lines (a centred <br> title)."""
+    if len(nt) < 8:
+        return paragraphs
+    for start in range(min(6, len(paragraphs))):
+        joined = ""
+        for end in range(start, min(start + 4, len(paragraphs))):
+            joined += _squash(paragraphs[end])
+            if not nt.startswith(joined):
+                break
+            if joined == nt and end > start:
+                return paragraphs[:start] + paragraphs[end + 1:]
+    return paragraphs

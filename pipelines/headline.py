@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SEPARATORS = re.compile(r"\s*(?:_|\||｜|－|—|–|-{1,2}|::|»)\s*|\s{2,}")
+_SEPARATORS = re.compile(r"\s*(?:_+|\||｜|－|—|–|-{1,2}|::|»)\s*|\s{2,}")
 _SITE_WORDS = re.compile(r"(网|新闻|频道|中心|在线|门户|日报|晚报|早报|时报|客户端|首页|论坛|资讯|官网|政府|"
                          r"Powered|Discuz|\.com|\.cn|社区|电视台|广播|报业|传媒|融媒|之窗|之声|新浪|搜狐|腾讯|网易|凤凰)",
                          re.I)
@@ -77,11 +77,17 @@ def _shown_prefix(tree, cleaned: str) -> str | None:
         return None
     nc = len(_norm(cleaned))
     texts = {_norm(t) for t in tree.xpath("//body//text()[string-length(normalize-space()) > 3]") if len(t) < 300}
-    for cut in reversed(cuts):
-        head = cleaned[:cut].strip()
-        nh = _norm(head)
-        if len(nh) >= 6 and len(nh) >= 0.5 * nc and nh in texts:
+    heads = [cleaned[:cut].strip() for cut in reversed(cuts)]
+    heads = [h for h in heads if len(_norm(h)) >= 6 and len(_norm(h)) >= 0.5 * nc]
+    for head in heads:
+        if _norm(head) in texts:
             return head
+    # a headline broken over lines inside one element: <strong>全国人大常委会<br>关于…的决议</strong>
+    for el in tree.xpath("//body//*[self::strong or self::b or self::font or self::p or self::h1 or self::h2 "
+                         "or self::h3 or self::td or self::center][br]"):
+        shown = _norm(el.text_content())
+        if len(shown) <= 160 and any(_norm(h) == shown for h in heads):
+            return next(h for h in heads if _norm(h) == shown)
     return None
 
 

@@ -275,3 +275,88 @@ def test_column_name_title_gives_way_to_the_heading_above_the_date_line():
     result = extract_page(page_bytes(page(body, title="工作动态--阿坝县人民政府")), None)
     assert result["title"] == "阿坝县大幅精简考核指标"
     assert result["date"] == "2024-03-18" and body_paras(result) == PARAS
+
+
+def test_article_after_a_header_include_that_closes_the_page():
+    # the shared header include ends with its own </html>; the article follows it
+    html = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>阿坝县大幅精简考核指标_阿坝州政府网</title></head>'
+            '<body><div class="header"><a href="/">首页</a> <a href="/en/">EN</a></div></html>\n<!--end header-->'
+            '<div class="main"><div class="article"><h1>阿坝县大幅精简考核指标</h1><div class="content">'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + '</div></div></div>'
+            '<div class="footer">版权所有 示例新闻网</div></body></html>')
+    result = extract_page(page_bytes(html), None)
+    assert body_paras(result) == PARAS
+
+
+def test_gazette_headline_broken_over_lines_with_a_double_underscore_suffix():
+    # <title> = headline + "__" + issue name + "_" + site; the page shows the headline only as a
+    # bold centred block broken by <br>, followed by the adoption note
+    body = ('<div class="pages_content"><p align="center"><strong>阿坝县人民代表大会常务委员会<br>'
+            '关于精简乡镇考核指标<br>的决定</strong><br>（2024年3月1日阿坝县第十八届人民代表大会常务委员会第九次会议通过）</p>'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>")
+    title = "阿坝县人民代表大会常务委员会关于精简乡镇考核指标的决定__2024年第3号阿坝县人大常委会公报_阿坝县人民政府"
+    result = extract_page(page_bytes(page(body, title=title)), None)
+    assert result["title"] == "阿坝县人民代表大会常务委员会关于精简乡镇考核指标的决定"
+    assert body_paras(result)[0].startswith("（2024年3月1日")  # the broken headline is not body text
+
+
+def test_publication_time_kept_in_a_page_script():
+    # the page shows the date split over three boxes (year / month-day / time) that no date
+    # pattern reads; the text mentions an older date; the page script holds the publication time
+    head = '<script>window.DATA = {"title": "阿坝县大幅精简考核指标", "pubtime": "2024-03-18 19:02:26"};</script>'
+    body = ('<div class="article"><h1>阿坝县大幅精简考核指标</h1><div class="side"><div class="y">2024</div>'
+            '<div class="md">03/18</div><div class="t">19:02</div></div><div class="content">'
+            f"<p>{PARAS[0]}该县于2019年5月14日启动首轮考核清理。</p><p>{PARAS[1]}</p><p>{PARAS[2]}</p></div></div>")
+    result = extract_page(page_bytes(page(body, head=head)), None)
+    assert result["date"].startswith("2024-03-18")
+
+
+def test_date_shown_without_a_year_falls_back_to_the_update_stamp():
+    # "发布时间：03-18 22:46" has no year; the page's dateUpdate stamp (same day) is the best there is
+    head = '<meta itemprop="dateUpdate" content="2024-03-18 22:46:13">'
+    body = ('<div class="article"><h2>阿坝县大幅精简考核指标</h2><div class="src"><span class="date">发布时间：03-18</span>'
+            '<span class="time">22:46</span></div><div class="content">'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></div>")
+    result = extract_page(page_bytes(page(body, head=head)), None)
+    assert result["date"].startswith("2024-03-18")
+
+
+def test_breadcrumb_with_a_plain_class_stays_out():
+    # a one-run news flash straight inside a div, under a "您所在的位置：" trail in a plainly named div
+    text = "".join(PARAS)
+    body = ('<div class="box_left"><div class="website">\n您所在的位置：\n<a href="/">首页</a> &gt;\n'
+            '<a href="/kx/">快讯</a> &gt;\n<a href="/kx/gs/">公司</a>\n</div>'
+            '<div class="tit"><h2>阿坝县大幅精简考核指标</h2><div class="info">2024-03-18 12:11<span>来源：阿坝日报</span></div></div>'
+            f'<div class="txt" id="ctrlfscont">\n   {text}   <p></p>\n</div></div>')
+    result = extract_page(page_bytes(page(body)), None)
+    assert result["body"] == text
+
+
+def test_text_directly_in_a_div_beside_a_sidebar_of_labels():
+    # the article is one run of text straight inside a div (no <p>); around it, a sidebar of
+    # short labels, counters and links that a whole-page extraction picks up
+    text = "".join(PARAS)
+    body = ('<div id="main"><div class="leftbar"><div class="tags-title">标签</div><div class="tag">考核|减负|乡镇</div>'
+            '<div class="adjacent">上一篇 :</div><a href="/a/1.html">若尔盖县召开草原防火工作会议</a><div>下一篇 :</div>没有了</div>'
+            '<div class="page-article"><div class="art-title">阿坝县大幅精简考核指标</div>'
+            '<div class="art-time">发布时间：2024-03-18 10:09:11</div><span class="cnt">4</span>'
+            f'<div class="art-content">{text}</div></div>'
+            '<div class="author-box"><a href="/col/">基层动态</a><div>总篇数</div><span>919</span>篇<div>暂无简介</div>'
+            '<div>点击量</div><div>116876</div></div></div>')
+    result = extract_page(page_bytes(page(body)), None)
+    assert result["body"] == text
+
+
+def test_lead_box_inside_the_article_container_is_kept():
+    # a lead paragraph in its own div at the top of the article container, above the <p>s, with a
+    # date/tool column beside the container (trafilatura then skips the lead)
+    lead = "阿坝县委办公室负责人表示，考核事项清理后，乡镇干部有更多时间深入牧区，解决群众反映的实际问题。"
+    more = PARAS + ["清理工作分三步进行：先由乡镇列出全部考核事项，再由县级部门逐项说明依据，最后由县委审定保留清单。",
+                    "对保留下来的二十一项指标，县里统一了填报口径，同一项数据只报一次，各部门共享使用，不再重复索要。",
+                    "下一步，该县还将对督查检查事项开展清理，年内把面向乡镇的督查检查次数压减一半以上。"]
+    body = ('<div class="LEFT"><h1>阿坝县大幅精简考核指标</h1><div class="content clearfix">'
+            '<div id="LeftTool" class="LeftTool"><div class="year"><span>2024</span></div><div class="md">03/18</div></div>'
+            f'<div class="content-article"><div class="introduction">{lead}</div>'
+            + "".join(f'<p class="one-p">{p}</p>' for p in more) + "</div></div></div>")
+    result = extract_page(page_bytes(page(body)), None)
+    assert body_paras(result) == [lead] + more
