@@ -8,7 +8,10 @@ How a verdict is reached (every step leaves evidence):
    company: they count in full only in a sentence that also speaks of 基层/干部/乡镇/村…, and
    the common words among them (台账, 打卡, 考核指标…) only where something is being cut,
    merged or forbidden (清理, 压减, 不得…) or the burden itself is named (不堪重负, 扛不动,
-   加挂): 建立帮扶台账 is ordinary work. 社区减负 names the campaign at community level.
+   加挂): 建立帮扶台账 is ordinary work. 社区减负 names the campaign at community level, and
+   基层工作负担/乡镇工作负担 the burden itself (the wording of 纪检 通报 of formalism cases, which
+   are the campaign when they are the story); 照搬照抄 counts only as a weak word, so
+   不能照搬照抄别国模式 stays ordinary speech.
 4. Other meanings of 减负 cancel a sentence: 为企业减负, 减税降费, 涉企(行政)检查/入企检查,
    学生作业, 患者/家庭负担, 为洱海减负; borrowed vocabulary (挂牌督办, 挂牌督战, 大督查 praise,
    任职前公示) adds none, and 一表通查 (the checklist of an inspection of firms) is not 一表通.
@@ -28,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pipelines.regions import find_regions
 from pipelines.vocabulary import lexicon, to_simplified, tokenizer
 
-CLASSIFIER_VERSION = "lexicon-1.2"
+CLASSIFIER_VERSION = "lexicon-1.3"
 
 # Sentence context that makes the weaker campaign vocabulary count.
 _GRASSROOTS = re.compile(r"基层|干部|乡镇|街道|村级|村干部|社区|嘎查|苏木|一线|县直|旗县|县乡|县级及以下|村(党|委|组织|里|支书|务|两委)|"
