@@ -120,6 +120,29 @@ def clean_tree(tree) -> None:
             elif _LOCATION.match(_own_lead(el)) and len(re.sub(r"\s", "", el.text_content())) < 200:
                 _drop(el)  # "您所在的位置：首页 > 快讯 > 公司": a breadcrumb, whatever its class
     unwrap_layout_tables(tree)
+    paragraph_divs(tree)
+
+
+_INNER_BLOCKS = ("p", "div", "table", "ul", "ol", "dl", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+                 "article", "blockquote", "br", "form", "center", "pre")
+
+
+def paragraph_divs(tree) -> None:
+    """A <div> that holds only a line of inline text among <p> siblings reads as a paragraph.
+
+    Image captions (`<div class="img_wrapper"><img><span>图说…</span></div>`) and one-line
+    leads sit between the article's paragraphs this way; trafilatura reads a div as text only
+    while the <p>s hold under ~750 characters, so a long article loses them. Link-only divs (a
+    video title, a related link) stay divs."""
+    for el in list(tree.iter("div")):
+        parent = el.getparent()
+        if parent is None or any(isinstance(c.tag, str) and c.tag in _INNER_BLOCKS for c in el.iter() if c is not el):
+            continue
+        text = re.sub(r"\s", "", el.text_content())
+        if len(text) < 2 or _link_density(el) > 0.5:
+            continue
+        if sum(1 for c in parent if c.tag == "p" and c.text_content().strip()) >= 2:
+            el.tag = "p"
 
 
 def _holds_article(el) -> bool:

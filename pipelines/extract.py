@@ -16,6 +16,7 @@ The steps, each in its own module:
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 
 import trafilatura
@@ -29,7 +30,7 @@ from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.headline import find_title
 
-EXTRACTOR_VERSION = "1.3"
+EXTRACTOR_VERSION = "1.4"
 MIN_BODY_CHARS = 30
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
@@ -276,6 +277,8 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
             continue
         if nt and (sp == nt or (len(sp) <= len(nt) + 2 and nt in sp)):
             continue  # the headline repeated inside the container
+        if not out and _headline_variant(sp, nt):
+            continue  # the headline reworded above the text: "…？大魔王上下半场判若两人" for "…？周琦上下半场…"
         if is_boilerplate_line(p):
             continue
         if len(out) < 2 and is_byline_line(p):
@@ -288,6 +291,13 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
             continue
         out.append(p)
     return out
+
+
+def _headline_variant(sp: str, nt: str) -> bool:
+    """A short line, no sentence, that reads as the headline with a word or two changed."""
+    if len(nt) < 8 or len(sp) < 8 or "。" in sp or not 0.75 * len(nt) <= len(sp) <= 1.3 * len(nt):
+        return False
+    return difflib.SequenceMatcher(None, sp, nt, autojunk=False).ratio() >= 0.7
 
 
 def _without_split_headline(paragraphs: list[str], nt: str) -> list[str]:

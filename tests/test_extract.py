@@ -360,3 +360,56 @@ def test_lead_box_inside_the_article_container_is_kept():
             + "".join(f'<p class="one-p">{p}</p>' for p in more) + "</div></div></div>")
     result = extract_page(page_bytes(page(body)), None)
     assert body_paras(result) == [lead] + more
+
+
+def test_image_caption_in_a_div_between_paragraphs_is_kept():
+    # portal template: each photo sits in a div with its caption in a span, between the <p>s of the
+    # article container; trafilatura reads divs as text only while the <p>s hold under ~750
+    # characters, so in a long article the captions vanish. A video box with a link title and an
+    # editor line sit in the same container
+    captions = ["龙藏乡干部在牧民家中核对草场补助名册（资料图）",
+                "2024年3月15日，阿坝县召开考核事项清理工作推进会。（阿坝日报 供图）",
+                "清理前后的考核台账对比（视频截图）"]
+    paras = PARAS + [
+        "清理后保留的指标统一填报口径，同一项数据只报一次，各部门共享使用，不再重复索要。",
+        "县里还将对督查检查事项开展清理，年内把面向乡镇的督查检查次数压减一半以上。",
+        "在安斗乡，过去每个季度都要迎接三四轮检查，干部常常连续几周加班整理材料，顾不上下村。",
+        "今年起，县里把各部门的检查合并为一次综合检查，检查组到乡镇后统一调阅资料，不再层层要报表。",
+        "一些部门起初担心合并检查会漏掉问题，县委督查室为此制定了检查清单，逐项列明需要查看的内容。",
+        "试行两个月来，乡镇接受检查的天数减少了一大半，干部们把更多精力放在了春季防火和牲畜防疫上。",
+        "牧民多吉说，乡里的干部现在来得勤了，草场纠纷、孩子上学这些事，当场就能商量出办法。",
+        "县委办公室负责人表示，减负不是减责任，考核少了，对实绩的要求反而更高，年底将按实绩排位。",
+        "下一步，阿坝县将把清理成果写进制度，新增考核事项须经县委审定，防止指标越清越多。",
+        "记者在龙藏乡看到，乡政府档案室里原先堆到屋顶的迎检材料已经清走，腾出的房间改成了群众办事大厅。",
+        "乡党委书记介绍，过去一份材料要按不同部门的格式抄好几遍，如今只需在共享平台上填一次，省下不少时间。",
+        "不少乡镇干部表示，考核少了并不意味着轻松了，但劲儿终于能使在该使的地方，心里踏实了许多。",
+        "据了解，阿坝州已将该县的做法在全州推广，要求各县在上半年完成考核事项清理，并向社会公开保留清单。",
+        "州委组织部有关负责人说，对基层的考核要少而精，凡是能通过日常工作掌握的情况，一律不再要求专门报送。",
+        "对清理后又以其他名义变相增加考核的，州里将予以通报，并追究相关部门负责人的责任。",
+        "一位老支书感慨，现在乡里开会少了，干部进村多了，村里修路、引水的事情推进得比往年都快。",
+    ]
+    paras[4] = paras[4] + "各乡镇已经按新口径报送了第一季度数据，县统计部门汇总后向各部门开放查询。"
+    blocks = [f"<p>{p}</p>" for p in paras]
+    for at, cap in zip((2, 6, 10), captions):
+        blocks.insert(at, f'<div class="img_wrapper"><img src="/p/{at}.jpg" alt="{cap}"><span class="img_descr">{cap}</span></div>')
+    body = ('<h1>阿坝县大幅精简考核指标</h1><div class="date-source"><span class="date">2024年03月18日 09:12</span>'
+            '<a class="source" href="/">阿坝日报</a></div>'
+            '<div class="article-content"><div class="article" id="article">'
+            '<div class="video-box"><div class="video-info"><a href="/v/1.html">视频-阿坝县精简考核指标</a></div></div>\n'
+            + "\n".join(blocks) + '\n<p class="show_author">责任编辑：王芳</p></div></div>')
+    expected = list(paras)
+    for at, cap in zip((2, 6, 10), captions):
+        expected.insert(at, cap)
+    result = extract_page(page_bytes(page(body)), None)
+    assert body_paras(result) == expected
+
+
+def test_headline_reworded_above_the_text_stays_out():
+    # the container repeats the headline with a word changed (the print edition's wording)
+    body = ('<h1>阿坝县考核指标减少三分之二</h1><div class="post_time_source">2024-03-18 09:12:05　来源: 阿坝日报</div>'
+            '<div class="post_text"><p class="otitle">（原标题：阿坝县考核指标减少三分之二）</p>'
+            '<p>阿坝县乡镇考核指标减少三分之二</p>' + "".join(f"<p>{p}</p>" for p in PARAS)
+            + '<div class="ep-source"><span>本文来源：阿坝日报</span><span>责任编辑：王芳</span></div></div>')
+    result = extract_page(page_bytes(page(body, title="阿坝县考核指标减少三分之二_示例新闻")), None)
+    assert result["title"] == "阿坝县考核指标减少三分之二"
+    assert body_paras(result) == PARAS
