@@ -23,11 +23,25 @@ from scrapy.utils.httpobj import urlparse_cached
 from pipelines.archive import Archive
 
 
+
+def crawl_archive(crawler) -> Archive:
+    """The one archive connection a crawl's middlewares, spider and pipelines share.
+
+    They all run in the reactor thread and every write is its own short transaction, so one
+    connection serves them all; one per component would repeat the schema and index checks.
+    `ArchivePipeline` closes it when the spider closes.
+    """
+    archive = getattr(crawler, "jianfu_archive", None)
+    if archive is None:
+        archive = crawler.jianfu_archive = Archive(crawler.settings.get("ARCHIVE_DB"))
+    return archive
+
+
 class SkipArchivedMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
         settings = crawler.settings
-        self.archive = Archive(settings.get("ARCHIVE_DB"))
+        self.archive = crawl_archive(crawler)
         self.refetch_rejected = settings.getbool("REFETCH_REJECTED")
 
     @classmethod
@@ -105,7 +119,7 @@ class ArticleQueueMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.archive = Archive(crawler.settings.get("ARCHIVE_DB"))
+        self.archive = crawl_archive(crawler)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -179,7 +193,5 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
             super().process_request_2(rp, request)
         except IgnoreRequest:
             if request.meta.get("kind") == "article":  # refused for good: no longer pending
-                if not hasattr(self, "archive"):
-                    self.archive = Archive(self.crawler.settings.get("ARCHIVE_DB"))
-                self.archive.dequeue(request.url)
+                crawl_archive(self.crawler).dequeue(request.url)
             raise

@@ -12,8 +12,8 @@ from dataclasses import asdict
 
 from scrapy import signals
 
+from crawler.middlewares import crawl_archive
 from pipelines import stages
-from pipelines.archive import Archive
 
 
 class _Stage:
@@ -60,7 +60,7 @@ class ArchivePipeline(_Stage):
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.archive = Archive(self.crawler.settings.get("ARCHIVE_DB"))
+        self.archive = crawl_archive(self.crawler)
         sites = getattr(spider, "sites", {})
         self.archive.save_sites([s.as_config() for s in sites.values()])
         self.run_id = self.archive.start_run(

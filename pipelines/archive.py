@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines import dedupe, search
+from pipelines import dedupe, health, search
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -211,8 +211,6 @@ class Archive:
 
         `stats` are Scrapy's stats (or {} for a run closed after its process died). Returns the row.
         """
-        from pipelines import health  # health reads the tables this module writes
-
         q = self.conn.execute
         counts = dict(q("SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", (run_id,)).fetchall())
         by_reason = dict(q("SELECT stage || '/' || reason, count(*) FROM rejections WHERE run_id = ? "
@@ -342,7 +340,7 @@ class Archive:
             else:
                 outcome, article_id = self._store_article(page_id, page, article, page.get("verdict") or {}, run_id)
             self.conn.execute("UPDATE pages SET outcome = ?, article_id = ? WHERE id = ?", (outcome, article_id, page_id))
-            self.conn.executemany("DELETE FROM queue WHERE url = ?", [(u,) for u in {page["url"], page.get("response_url")} if u])
+            self.dequeue(page["url"], page.get("response_url"))  # no longer pending
         return outcome
 
     def _reject(self, page_id, page: dict, run_id: int, rejection: dict) -> None:

@@ -22,9 +22,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler.items import PageItem
-from crawler.middlewares import RefusedAddress
+from crawler.middlewares import RefusedAddress, crawl_archive
 from crawler.sites import SeedsError, Site, load_sites, site_for_url
-from pipelines.archive import Archive
 
 SHANGHAI = timezone(timedelta(hours=8))
 # Error statuses an article request lets through to the spider, so they become rejections.
@@ -66,11 +65,7 @@ class NewsSpider(scrapy.Spider):
             for u in site.lists:
                 yield self.navigation_request(u, site, "list", self.parse_list, depth=0)
         # Article URLs an earlier (killed) run discovered but never stored: no gap after a kill.
-        archive = Archive(self.settings.get("ARCHIVE_DB"))
-        try:
-            pending = archive.resume_queue(list(self.sites))
-        finally:
-            archive.close()
+        pending = crawl_archive(self.crawler).resume_queue(list(self.sites))
         if pending:
             self.logger.info("resuming %d article URLs discovered by an earlier run", len(pending))
         for u, site_name in pending:
