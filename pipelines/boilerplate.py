@@ -30,8 +30,9 @@ _NOISE_HEADINGS = re.compile(
     r"猜你喜欢|为您推荐|精彩推荐|今日推荐|更多关于|更多.{0,8}的资讯|网友评论|最新评论|热门评论|头条要闻|图片新闻|"
     r"排行榜|点击排行|阅读排行|往期回顾|上一篇|下一篇|联系我们|联系方式)"
 )
-# The label a breadcrumb trail starts with.
-_LOCATION = re.compile(r"^\s*(您?(现在|当前)?所在的?位置|您(现在)?的位置|当前(的)?位置|现在的?位置)\s*[:：]")
+# The label a breadcrumb trail starts with ("您所在的位置：首页 > …"); also a line pattern below.
+_LOCATION_LABEL = r"(您?(现在|当前)?所在的?位置|您(现在)?的位置|当前(的)?位置|现在的?位置)\s*[:：]"
+_LOCATION = re.compile(r"^\s*" + _LOCATION_LABEL)
 _NEVER = ("script", "style", "noscript", "iframe", "select", "button", "input", "textarea", "svg", "nav",
           "footer", "aside")
 # Words that name a page footer, but also the meta line under a headline ("post-footer", "single-footer").
@@ -112,13 +113,13 @@ def clean_tree(tree) -> None:
                 continue  # <h6 class="post-footer">2019年09月11日 …</h6>: the article's own date line
             _drop(el)
             continue
-        if el.tag in ("div", "ul", "ol", "table", "section", "dl", "p", "span", "td"):
-            heading = _heading_text(el)
-            if el.tag in ("div", "ul", "ol", "table", "section", "dl") and _NOISE_HEADINGS.match(heading):
-                if _link_density(el) > 0.3 or len(el.text_content()) < 3000:
-                    _drop(el)
-            elif _LOCATION.match(_own_lead(el)) and len(re.sub(r"\s", "", el.text_content())) < 200:
-                _drop(el)  # "您所在的位置：首页 > 快讯 > 公司": a breadcrumb, whatever its class
+        headed = el.tag in ("div", "ul", "ol", "table", "section", "dl")
+        if headed and _NOISE_HEADINGS.match(_heading_text(el)):
+            if _link_density(el) > 0.3 or len(el.text_content()) < 3000:
+                _drop(el)
+        elif (headed or el.tag in ("p", "span", "td")) and _LOCATION.match(_own_lead(el)) \
+                and len(re.sub(r"\s", "", el.text_content())) < 200:
+            _drop(el)  # "您所在的位置：首页 > 快讯 > 公司": a breadcrumb, whatever its class
     unwrap_layout_tables(tree)
     paragraph_divs(tree)
 
@@ -210,7 +211,7 @@ _LINE_PATTERNS = [
     r"^(分享到|分享至|扫一扫|扫描二维码|微信扫一扫|打开微信|长按识别|手机看新闻|关注公众号)",
     r"(扫一扫|二维码).{0,20}(关注|手机|分享|下载|阅读)",
     r"^(关键词|标签|Tags?)\s*[:：>]",
-    r"^[|｜\s]*(您?(现在|当前)?所在的?位置|您(现在)?的位置|当前(的)?位置|位置)\s*[:：]",
+    r"^[|｜\s]*(" + _LOCATION_LABEL + r"|位置\s*[:：])",
     r"^[|｜\s]*(网站)?首页\s*(>|»|＞|→)",
     r"^(字号|字体)\s*[:：]?\s*[大中小]?",
     r"^【?(打印|关闭)(本页|窗口)】?",
