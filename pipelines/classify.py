@@ -55,10 +55,10 @@ _BORROWED = [
 _BORROWABLE = {"挂牌", "摘牌", "牌子", "标牌", "督查检查考核", "检查考核", "考核指标", "调研", "属地管理", "台账"}
 # Terms of weight < 3 outside a sentence about 基层/干部 count this share of their weight: the
 # campaign's own remedies (weight 2: 以文件落实文件, 政务APP…) more than common words (台账, 形式主义…).
-_OUT_OF_CONTEXT = {2: 0.6, 0: 0.4}
-# A sentence that speaks of cutting, merging or forbidding something (or of the burden itself,
-# 不堪重负/扛不动/加挂):
-# without it, 建立帮扶台账 or 考核指标包括… is ordinary work, not the campaign.
+_OUT_OF_CONTEXT_REMEDY = 0.6
+_OUT_OF_CONTEXT_COMMON = 0.4
+# A sentence that speaks of cutting, merging or forbidding something, or names the burden itself
+# (不堪重负, 扛不动, 加挂): without it, 建立帮扶台账 or 考核指标包括… is ordinary work, not the campaign.
 _CUTTING = re.compile(r"减负|负担|形式主义|松绑|减轻|精简|精减|清理|压减|压缩|削减|整治|纠治|规范|取消|合并|整合|归并|"
                       r"不得|不再|一律|严禁|杜绝|防止|叫停|摘除|减少|少了|过多|过频|过度|过滥|重复|多头|层层|繁|疲于|"
                       r"应付|只减不增|瘦身|关停|清零|解脱|解放|腾出|省下|反复|分头|频繁|"
@@ -117,9 +117,9 @@ def _score_sentence(sentence: str) -> tuple[float, list[str], str | None]:
         if w >= 3:
             weight += w
         elif w >= 2:
-            weight += w if grassroots else w * _OUT_OF_CONTEXT[2]
+            weight += w if grassroots else w * _OUT_OF_CONTEXT_REMEDY
         else:  # common words (台账, 打卡, 考核指标…) are the campaign's only where something is being cut
-            weight += w * (1.0 if grassroots else _OUT_OF_CONTEXT[0]) * (1.0 if cutting or t in _REMEDIES else _NOT_CUTTING)
+            weight += w * (1.0 if grassroots else _OUT_OF_CONTEXT_COMMON) * (1.0 if cutting or t in _REMEDIES else _NOT_CUTTING)
     return min(weight, 6.0), list(dict.fromkeys(terms)), None
 
 
