@@ -1,12 +1,15 @@
 """What the spider hands to the item pipelines: one fetched article page.
 
 Plain data only (bytes, str, dict), so every stage can be a plain function and could run in a
-worker process. The pipelines fill `article`, `verdict` or `rejection` as the page travels.
+worker process. `pipelines.stages.process_page` turns it into an article or a rejection.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from pipelines.errors import Rejection
+from pipelines.kinds import RequestKind
 
 
 @dataclass
@@ -18,9 +21,7 @@ class PageItem:
     body: bytes = b""
     fetched_at: str = ""          # ISO 8601, Asia/Shanghai
     found_via: str = ""           # "feed", "sitemap", "list", "url"
-    kind: str = "article"         # "navigation" only for a failed feed/sitemap/list fetch
+    kind: str = RequestKind.ARTICLE  # NAVIGATION only for a failed feed/sitemap/list fetch
     response_url: str = ""        # after redirects
     error: str = ""               # transport error, when status == 0
-    article: dict | None = None   # filled by extract, dedupe
-    verdict: dict | None = None   # filled by classify
-    rejection: dict | None = None # {"stage", "reason", "detail"} when a stage refused the page
+    rejection: Rejection | None = None  # refused before any processing (a redirect to a private address)

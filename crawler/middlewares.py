@@ -21,7 +21,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
 from pipelines.archive import Archive
-
+from pipelines.kinds import RequestKind
+from pipelines.stages import canonicaliser
 
 
 def crawl_archive(crawler) -> Archive:
@@ -37,6 +38,13 @@ def crawl_archive(crawler) -> Archive:
     return archive
 
 
+def canonical_for(crawler, url: str, site_name: str | None) -> str:
+    """`url` under the rules of its site (`Site.canonical`: mobile hosts folded), as the
+    archive keyed it; the site-less canonical form for a URL of no known site."""
+    site = getattr(crawler.spider, "sites", {}).get(site_name) if site_name else None
+    return canonicaliser(site)(url)
+
+
 class SkipArchivedMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -50,10 +58,12 @@ class SkipArchivedMiddleware:
 
     def process_request(self, request, spider=None):
         meta = request.meta
-        if meta.get("kind") != "article" or meta.get("explicit"):
+        if meta.get("kind") != RequestKind.ARTICLE or meta.get("explicit"):
             return None
-        if self.archive.is_fetched(request.url, include_rejected=not self.refetch_rejected):
+        canonical = canonical_for(self.crawler, request.url, meta.get("site"))
+        if self.archive.is_fetched(request.url, include_rejected=not self.refetch_rejected, canonical=canonical):
             self.crawler.stats.inc_value("jianfu/skipped_archived")
+            self.archive.add_alias(request.url, canonical)  # a new spelling of an archived article
             self.archive.dequeue(request.url)
             raise IgnoreRequest(f"already archived: {request.url}")
         self.crawler.stats.inc_value("jianfu/article_requests")
@@ -127,8 +137,9 @@ class ArticleQueueMiddleware:
 
     def _note(self, result):
         meta = getattr(result, "meta", None)
-        if meta and meta.get("kind") == "article" and not meta.get("explicit"):
-            if not self.archive.is_fetched(result.url):
+        if meta and meta.get("kind") == RequestKind.ARTICLE and not meta.get("explicit"):
+            if not self.archive.is_fetched(result.url, canonical=canonical_for(self.crawler, result.url,
+                                                                                 meta.get("site"))):
                 self.archive.enqueue(result.url, meta["site"], meta.get("found_via", ""),
                                      self.crawler.stats.get_value("jianfu/run_id"))
 
@@ -192,6 +203,6 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
         try:
             super().process_request_2(rp, request)
         except IgnoreRequest:
-            if request.meta.get("kind") == "article":  # refused for good: no longer pending
+            if request.meta.get("kind") == RequestKind.ARTICLE:  # refused for good: no longer pending
                 crawl_archive(self.crawler).dequeue(request.url)
             raise

@@ -1,9 +1,8 @@
-"""Thin Scrapy adapters around the plain stage functions in `pipelines/`.
+"""The one Scrapy item pipeline: a thin adapter around `pipelines.stages.process_page`.
 
-Each adapter moves data between a `PageItem` and a stage function and turns a
-`pipelines.errors.Rejected` into a recorded rejection; the domain logic lives in
-`pipelines.extract`, `pipelines.dedupe`, `pipelines.classify` and `pipelines.archive`,
-which the re-processing command (`jianfu reprocess`) calls directly too.
+It hands each `PageItem` and its site's seeds entry to the processing chain (extract, dedupe
+keys, classify: plain functions that know nothing about Scrapy, and which `jianfu reprocess`
+calls the same way), writes the result with `Archive.store`, and opens and closes the run.
 """
 
 from __future__ import annotations
@@ -16,47 +15,15 @@ from crawler.middlewares import crawl_archive
 from pipelines import stages
 
 
-class _Stage:
+class ArchivePipeline:
+    """Process each page and write it, with its article or rejection, in one transaction."""
+
     def __init__(self, crawler):
         self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
-
-    def _site(self, item):
-        spider = self.crawler.spider
-        return getattr(spider, "sites", {}).get(item.site)
-
-
-class ExtractPipeline(_Stage):
-    def process_item(self, item):
-        if item.rejection is None:
-            site = self._site(item)
-            item.article, item.rejection = stages.fetch_and_extract(
-                asdict(item), selectors=site.selectors if site else None,
-                encoding=site.encoding if site else None,
-            )
-        return item
-
-
-class DedupePipeline(_Stage):
-    def process_item(self, item):
-        if item.article is not None:
-            site = self._site(item)
-            item.article = stages.dedupe_keys(item.article, site.mobile_hosts if site else None, url=item.url)
-        return item
-
-
-class ClassifyPipeline(_Stage):
-    def process_item(self, item):
-        if item.article is not None:
-            item.verdict = stages.classify_article(item.article)
-        return item
-
-
-class ArchivePipeline(_Stage):
-    """Writes each page, and its article or rejection, in one transaction; opens and closes the run."""
 
     def open_spider(self):
         spider = self.crawler.spider
@@ -71,7 +38,9 @@ class ArchivePipeline(_Stage):
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def process_item(self, item):
-        outcome = self.archive.store_page(asdict(item), self.run_id)
+        site = getattr(self.crawler.spider, "sites", {}).get(item.site)
+        processed = stages.process_page(asdict(item), site)
+        outcome = self.archive.store(processed, self.run_id)
         self.crawler.stats.inc_value(f"jianfu/outcome/{outcome}")
         return item
 

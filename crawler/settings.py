@@ -35,10 +35,7 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.ArticleQueueMiddleware": 950,  # sees what the spider yields first
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.ExtractPipeline": 100,
-    "crawler.pipelines.DedupePipeline": 200,
-    "crawler.pipelines.ClassifyPipeline": 300,
-    "crawler.pipelines.ArchivePipeline": 400,
+    "crawler.pipelines.ArchivePipeline": 400,  # pipelines.stages.process_page, then Archive.store
 }
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +38,13 @@ class Site:
     selectors: dict = field(default_factory=dict)
     mobile_hosts: dict = field(default_factory=dict)
 
+    def canonical(self, url: str) -> str:
+        """The one spelling of `url` the archive compares and keys articles by: tracking
+        parameters and fragments dropped, this site's mobile hosts folded to the desktop host.
+        Every URL comparison (article patterns, the skip check, `article_urls`) goes through it,
+        so a mobile link to an archived article is not fetched again."""
+        return canonical_url(url, self.mobile_hosts)
+
     def owns(self, url: str) -> bool:
         return any(url.startswith(p) for p in self.url_prefixes)
 
@@ -45,7 +52,7 @@ class Site:
         """Patterns match the URL as linked or its canonical form (tracking parameters dropped)."""
         if not self.owns(url):
             return False
-        forms = (url, canonical_url(url, self.mobile_hosts))
+        forms = (url, self.canonical(url))
         if any(re.search(p, u) for p in self.article_deny for u in forms):
             return False
         return any(re.search(p, u) for p in self.article_allow for u in forms)
@@ -56,6 +63,16 @@ class Site:
     def as_config(self) -> dict:
         """The site as plain data, for the `sites` table."""
         return asdict(self)
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Site":
+        """The site again from `as_config()` (as stored in the `sites` table, JSON lists for
+        tuples), so re-processing treats a stored page exactly as the crawl did."""
+        known = {f.name for f in fields(cls)}
+        values = {k: tuple(v) if k in _STR_LISTS else v for k, v in config.items() if k in known}
+        values["selectors"] = dict(values.get("selectors") or {})
+        values["mobile_hosts"] = dict(values.get("mobile_hosts") or {})
+        return cls(**values)
 
 
 _STR_LISTS = ("url_prefixes", "feeds", "sitemaps", "lists", "list_allow", "article_allow", "article_deny")

@@ -20,7 +20,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines import dedupe, health, search
+from pipelines import dedupe, health, search, stages
+from pipelines.errors import Rejection
+from pipelines.kinds import Outcome, RequestKind, Stage
+from pipelines.stages import DedupeKeys, Processed
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -226,7 +229,7 @@ class Archive:
               "articles_new = ?, articles_updated = ?, duplicates = ?, rejections = ?, rejections_by_reason = ?, "
               "stats = ? WHERE id = ?",
               (now_iso(), finish_reason, stats.get("downloader/request_count", 0), _json(responses),
-               sum(counts.values()), counts.get("article", 0), counts.get("updated", 0), counts.get("duplicate", 0),
+               sum(counts.values()), counts.get(Outcome.ARTICLE, 0), counts.get(Outcome.UPDATED, 0), counts.get(Outcome.DUPLICATE, 0),
                sum(by_reason.values()), _json(by_reason), json.dumps(stats, ensure_ascii=False, default=str), run_id))
             self._record_run_sites(run_id, stats)
             problems = health.check_run(self.conn, run_id, max_error_rate)
@@ -249,7 +252,7 @@ class Archive:
             q("INSERT OR REPLACE INTO run_sites (run_id, site, requests, responses_ok, responses_error, failures, "
               "pages, articles_new, duplicates, rejections, empty_body, no_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
               (run_id, site, stat("requests"), stat("responses_ok"), stat("responses_error"), stat("failures"),
-               sum(pages.values()), pages.get("article", 0), pages.get("duplicate", 0), rejections, empty, no_date))
+               sum(pages.values()), pages.get(Outcome.ARTICLE, 0), pages.get(Outcome.DUPLICATE, 0), rejections, empty, no_date))
 
     def save_sites(self, sites: list[dict]) -> None:
         with self.db.atomic():
@@ -261,25 +264,39 @@ class Archive:
 
     # -- incremental crawling -------------------------------------------------------------
 
-    def is_fetched(self, url: str, include_rejected: bool = True) -> bool:
-        """Has this article URL (or its canonical form) been fetched before?
-
-        A new spelling of an archived page (another tracking parameter, a fragment) is recorded
-        in `article_urls` on the way, so every URL that led to an article is kept.
-        """
-        canonical = dedupe.canonical_url(url)
+    def archived_article(self, url: str, canonical: str | None = None) -> int | None:
+        """The article this URL (or its canonical form) already led to, else None. Reads only."""
+        canonical = canonical or dedupe.canonical_url(url)
         row = self.conn.execute(
-            "SELECT url, article_id FROM article_urls WHERE url IN (?, ?) OR canonical_url = ? "
+            "SELECT article_id FROM article_urls WHERE url IN (?, ?) OR canonical_url = ? "
             "ORDER BY url = ? DESC LIMIT 1", (url, canonical, canonical, url),
         ).fetchone()
-        if row:
-            if row[0] != url:
-                with self.db.atomic():
-                    self._add_urls([url], row[1], None)
+        return row[0] if row else None
+
+    def is_fetched(self, url: str, include_rejected: bool = True, canonical: str | None = None) -> bool:
+        """Has this article URL (or its canonical form) been fetched before? Reads only.
+
+        `canonical` is the URL under its site's rules (`Site.canonical`: mobile hosts folded);
+        without it, the site-less canonical form. With `include_rejected`, a URL whose fetch was
+        refused counts as fetched too.
+        """
+        if self.archived_article(url, canonical) is not None:
             return True
         if include_rejected:
             return self.conn.execute("SELECT 1 FROM pages WHERE url = ? LIMIT 1", (url,)).fetchone() is not None
         return False
+
+    def add_alias(self, url: str, canonical: str | None = None, run_id: int | None = None) -> bool:
+        """Record a new spelling of an archived article's URL (another tracking parameter, a
+        fragment, its mobile host) in `article_urls`, so every URL that led to an article is kept.
+        True when the URL belongs to an archived article."""
+        canonical = canonical or dedupe.canonical_url(url)
+        article_id = self.archived_article(url, canonical)
+        if article_id is None:
+            return False
+        with self.db.atomic():
+            self._add_urls({url: canonical}, article_id, run_id)
+        return True
 
     # -- the queue of discovered article URLs -------------------------------------------
 
@@ -310,19 +327,18 @@ class Archive:
 
     # -- storing one page -----------------------------------------------------------------
 
-    def store_page(self, page: dict, run_id: int) -> str:
-        """Write one fetched page and what became of it, atomically.
-
-        `page` is a `crawler.items.PageItem` as a dict (or the same keys from elsewhere).
-        Returns the outcome: "article", "duplicate", "rejected" or "navigation".
+    def store(self, processed: Processed, run_id: int) -> Outcome:
+        """Write one fetched page and what the chain made of it (`pipelines.stages.Processed`),
+        atomically: the page, its article (near-duplicate story, search index, URLs) or its
+        rejection. Returns the outcome.
         """
-        if page.get("kind") == "navigation":
+        page = processed.page
+        if processed.kind == RequestKind.NAVIGATION:
             with self.db.atomic():
-                self._reject(None, page, run_id, {"stage": "fetch", "reason": _fetch_reason(page),
-                                                   "detail": f"navigation page: {page.get('error', '')}"})
-            return "navigation"
+                self._reject(None, page, run_id, processed.rejection)
+            return Outcome.NAVIGATION
         with self.db.atomic():
-            article = page.get("article")
+            article = processed.article
             body = page.get("body") or b""
             cur = self.conn.execute(
                 "INSERT INTO pages (url, response_url, site, status, headers, encoding, body, body_size, "
@@ -333,58 +349,74 @@ class Archive:
                  page.get("fetched_at") or now_iso(), run_id),
             )
             page_id = cur.lastrowid
-            if page.get("rejection") or article is None:
-                rejection = page.get("rejection") or {"stage": "extract", "reason": "no_article", "detail": ""}
-                self._reject(page_id, page, run_id, rejection)
-                outcome, article_id = "rejected", None
+            if processed.rejection is not None or article is None:
+                self._reject(page_id, page, run_id,
+                             processed.rejection or Rejection(Stage.EXTRACT, "no_article"))
+                outcome, article_id = Outcome.REJECTED, None
             else:
-                outcome, article_id = self._store_article(page_id, page, article, page.get("verdict") or {}, run_id)
-            self.conn.execute("UPDATE pages SET outcome = ?, article_id = ? WHERE id = ?", (outcome, article_id, page_id))
+                outcome, article_id = self._store_article(page_id, page, processed, run_id)
+            self.conn.execute("UPDATE pages SET outcome = ?, article_id = ? WHERE id = ?",
+                              (str(outcome), article_id, page_id))
             self.dequeue(page["url"], page.get("response_url"))  # no longer pending
         return outcome
 
-    def _reject(self, page_id, page: dict, run_id: int, rejection: dict) -> None:
+    def store_page(self, page: dict, run_id: int) -> Outcome:
+        """`store` for a page dict that already carries its `article` and `verdict`, or its
+        `rejection` (tests, benchmarks, imports): the dedupe keys are computed here."""
+        if page.get("kind") == RequestKind.NAVIGATION:
+            return self.store(stages.process_page(page), run_id)
+        if page.get("rejection") or not page.get("article"):
+            rejection = Rejection.coerce(page.get("rejection")) or Rejection(Stage.EXTRACT, "no_article")
+            return self.store(Processed(page, rejection=rejection), run_id)
+        return self.store(stages.finish(page, page["article"], verdict=page.get("verdict") or {}), run_id)
+
+    def _reject(self, page_id, page: dict, run_id: int, rejection: Rejection) -> None:
+        row = rejection.to_row()
         self.conn.execute(
             "INSERT INTO rejections (page_id, url, site, run_id, stage, reason, detail, at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (page_id, page["url"], page.get("site"), run_id, rejection["stage"], rejection["reason"],
-             rejection.get("detail", ""), now_iso()),
+            (page_id, page["url"], page.get("site"), run_id, row["stage"], row["reason"], row["detail"], now_iso()),
         )
 
-    def _existing_article(self, urls: list[str], canonical: str, body_hash: str) -> int | None:
+    def _existing_article(self, keys: DedupeKeys) -> int | None:
+        urls = list(keys.urls)
         marks = ",".join("?" * len(urls))
+        canonicals = list(dict.fromkeys(keys.urls.values()))
+        cmarks = ",".join("?" * len(canonicals))
         row = self.conn.execute(
-            f"SELECT article_id FROM article_urls WHERE url IN ({marks}) OR canonical_url = ? LIMIT 1",
-            (*urls, canonical),
+            f"SELECT article_id FROM article_urls WHERE url IN ({marks}) OR canonical_url IN ({cmarks}) LIMIT 1",
+            (*urls, *canonicals),
         ).fetchone()
         if row is None:
-            row = self.conn.execute("SELECT id FROM articles WHERE canonical_url = ?", (canonical,)).fetchone()
+            row = self.conn.execute(f"SELECT id FROM articles WHERE canonical_url IN ({cmarks}) LIMIT 1",
+                                    canonicals).fetchone()
         if row is None:
-            row = self.conn.execute("SELECT id FROM articles WHERE body_hash = ? LIMIT 1", (body_hash,)).fetchone()
+            row = self.conn.execute("SELECT id FROM articles WHERE body_hash = ? LIMIT 1", (keys.body_hash,)).fetchone()
         return row[0] if row else None
 
-    def _add_urls(self, urls: list[str], article_id: int, run_id: int, mobile_hosts=None) -> None:
-        for url in urls:
+    def _add_urls(self, urls: dict[str, str], article_id: int, run_id: int | None) -> None:
+        """`urls`: each URL that led to the article -> its canonical form under its site's rules."""
+        for url, canonical in urls.items():
             self.conn.execute(
                 "INSERT OR IGNORE INTO article_urls (url, canonical_url, article_id, run_id, first_seen_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (url, dedupe.canonical_url(url, mobile_hosts), article_id, run_id, now_iso()),
+                (url, canonical, article_id, run_id, now_iso()),
             )
 
-    def _store_article(self, page_id: int, page: dict, article: dict, verdict: dict, run_id: int):
-        urls = list(dict.fromkeys(u for u in (page["url"], page.get("response_url")) if u))
-        canonical = article.get("canonical_url") or dedupe.canonical_url(page["url"])
-        body_hash = article.get("body_hash") or dedupe.body_hash(article["body"])
-        existing = self._existing_article(urls, canonical, body_hash)
+    def _store_article(self, page_id: int, page: dict, processed: Processed, run_id: int):
+        article, verdict, keys = processed.article, processed.verdict or {}, processed.keys
+        canonical = keys.canonical_url
+        existing = self._existing_article(keys)
         if existing is not None:
-            self._add_urls(urls, existing, run_id)
-            same_page, old_hash = self.conn.execute(
-                "SELECT canonical_url = ?, body_hash FROM articles WHERE id = ?", (canonical, existing)).fetchone()
-            if same_page and old_hash != body_hash:  # the page was fetched again and its text changed
-                self.update_article(existing, {**article, "body_hash": body_hash}, verdict)
+            self._add_urls(keys.urls, existing, run_id)
+            same_page, old_body, old_hash, story_id = self.conn.execute(
+                "SELECT canonical_url = ?, body, body_hash, story_id FROM articles WHERE id = ?",
+                (canonical, existing)).fetchone()
+            if same_page and old_hash != keys.body_hash:  # the page was fetched again and its text changed
+                self.update_article(existing, article, verdict, keys=keys, old=(old_body, story_id))
                 self.conn.execute("UPDATE articles SET page_id = ? WHERE id = ?", (page_id, existing))
-                return "updated", existing
-            return "duplicate", existing
+                return Outcome.UPDATED, existing
+            return Outcome.DUPLICATE, existing
         published_at = article.get("date")
         cur = self.conn.execute(
             "INSERT INTO articles (url, canonical_url, site, title, published_at, month, outlet, author, "
@@ -393,20 +425,21 @@ class Archive:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (page["url"], canonical, page.get("site"), article.get("title"), published_at,
              (published_at or "")[:7] or None, article.get("outlet"), article.get("author"),
-             article.get("original_url"), article["body"], body_hash,
+             article.get("original_url"), article["body"], keys.body_hash,
              _as_int(verdict.get("is_burden_reduction")), verdict.get("score"),
              _json(verdict.get("topics", [])), _json(verdict.get("regions", [])),
              _json(verdict.get("evidence", {})), article.get("extractor_version"),
              verdict.get("classifier_version"), page_id, run_id, page.get("fetched_at")),
         )
         article_id = cur.lastrowid
-        story_id = self.stories.find_story(article["body"], published_at) or article_id
+        story_id = self.stories.find_story(article["body"], published_at, normalised=keys.normalised,
+                                           bands=keys.bands) or article_id
         self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
-        self.stories.add(article_id, story_id, article["body"], published_at)
+        self.stories.add(article_id, story_id, article["body"], published_at, bands=keys.bands)
         dedupe.update_story(self.conn, story_id)
         search.index_article(self.conn, article_id, article.get("title") or "", article["body"])
-        self._add_urls(urls, article_id, run_id)
-        return "article", article_id
+        self._add_urls(keys.urls, article_id, run_id)
+        return Outcome.ARTICLE, article_id
 
     # -- re-processing --------------------------------------------------------------------
 
@@ -435,7 +468,8 @@ class Archive:
             f"SELECT count(*) FROM articles a JOIN pages p ON p.id = a.page_id{where}", params).fetchone()[0]
 
     def article_pages(self, sites=None, since: str | None = None, until: str | None = None, batch: int = 200):
-        """(article id, page dict) for every archived article, for re-extraction.
+        """(article row, page dict) for every archived article, for re-extraction: the article's
+        columns that re-processing compares and its raw page, read together in one query.
 
         Optionally only the articles of `sites` and/or published from `since` to `until`
         (inclusive days, YYYY-MM-DD). Reads in batches of ids, so memory stays flat however
@@ -446,18 +480,24 @@ class Archive:
         last = -1
         while True:
             rows = self.conn.execute(
-                "SELECT a.id, p.url, p.site, p.status, p.headers, p.body, p.fetched_at "
+                f"SELECT {', '.join('a.' + c for c in _REPROCESS_COLUMNS)}, "
+                "p.url, p.response_url, p.site, p.status, p.headers, p.body, p.fetched_at "
                 f"FROM articles a JOIN pages p ON p.id = a.page_id{where} ORDER BY a.id LIMIT {int(batch)}",
                 (*params, last)).fetchall()
             if not rows:
                 return
-            for aid, url, site, status, headers, body, fetched_at in rows:
-                yield aid, {"url": url, "site": site, "status": status, "headers": json.loads(headers or "{}"),
-                            "body": zlib.decompress(body) if body else b"", "fetched_at": fetched_at}
+            n = len(_REPROCESS_COLUMNS)
+            for row in rows:
+                url, response_url, site, status, headers, body, fetched_at = row[n:]
+                yield dict(zip(_REPROCESS_COLUMNS, row[:n])), {
+                    "url": url, "response_url": response_url or url, "site": site, "status": status,
+                    "headers": json.loads(headers or "{}"), "body": zlib.decompress(body) if body else b"",
+                    "fetched_at": fetched_at}
             last = rows[-1][0]
 
     def update_article(self, article_id: int, article: dict | None, verdict: dict,
-                       rejoin: bool = False) -> int | None:
+                       rejoin: bool = False, keys: DedupeKeys | None = None,
+                       old: tuple[str, int] | None = None) -> int | None:
         """Replace the extracted fields (when `article` is given) and the verdict of one article.
 
         A changed text is re-indexed for search and near-duplicate lookup and gets a new
@@ -467,13 +507,17 @@ class Archive:
         With `rejoin` (re-processing), an article whose text changed and that is alone in its
         story joins the story its new text is a reprint of, if any: the story an older extractor
         kept it out of. Returns the story it joined, else None. All in one transaction.
+        `keys` are the new text's dedupe keys and `old` the (body, story_id) stored, when the
+        caller has read them already.
         """
         joined = None
         with self.db.atomic():
             if article is not None:
                 published_at = article.get("date")
-                new_hash = article.get("body_hash") or dedupe.body_hash(article["body"])
-                old_body, story_id = self.conn.execute(
+                if keys is None:
+                    keys = stages.DedupeKeys.of(article["body"], [], dedupe.canonical_url)
+                new_hash = keys.body_hash
+                old_body, story_id = old or self.conn.execute(
                     "SELECT body, story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
                 self.conn.execute(
                     "UPDATE articles SET title = ?, published_at = ?, month = ?, outlet = ?, author = ?, "
@@ -484,10 +528,11 @@ class Archive:
                 )
                 if old_body != article["body"]:
                     self.stories.remove(article_id, old_body or "")
-                    self.stories.add(article_id, story_id, article["body"], published_at)
+                    self.stories.add(article_id, story_id, article["body"], published_at, bands=keys.bands)
                     if rejoin and self.conn.execute("SELECT count(*) FROM articles WHERE story_id = ?",
                                                     (story_id,)).fetchone()[0] == 1:
-                        joined = next((m[2] for m in self.stories.matches(article["body"], published_at)
+                        joined = next((m[2] for m in self.stories.matches(
+                            article["body"], published_at, normalised=keys.normalised, bands=keys.bands)
                                        if m[1] != article_id and m[2] != story_id), None)
                 search.index_article(self.conn, article_id, article.get("title") or "", article["body"])
                 if joined is not None:
@@ -504,9 +549,9 @@ class Archive:
         return joined
 
 
-def _fetch_reason(page: dict) -> str:
-    status = page.get("status") or 0
-    return f"http_{status}" if status else "no_response"
+# The article columns re-processing compares with its new result (id first).
+_REPROCESS_COLUMNS = ("id", "title", "body", "story_id", "is_burden_reduction", "extractor_version",
+                      "classifier_version")
 
 
 def _as_int(v):

@@ -16,7 +16,7 @@ the summary to stdout, and each re-processing is recorded as a `runs` row (kind 
 `backup --to DIR/` writes DIR/archive-YYYYmmdd-HHMMSS.db; `--keep N` then deletes all but the
 newest N such files there. Bad arguments (a malformed date, an unknown site) exit with status 2.
 
-Plain Python over `pipelines.*`; nothing here imports Scrapy.
+Plain Python over `pipelines.*` and the seeds' `crawler.sites.Site`; nothing here imports Scrapy.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from crawler.sites import Site
 from pipelines import classify, extract as extract_module, health, stages
 from pipelines.archive import Archive, now_iso
 
@@ -128,7 +129,7 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
     go to `progress` (default stderr). Returns the counts, with the run's id as `run_id`.
     """
     command = "reprocess" if extract else "reclassify"
-    site_rows = {r["name"]: json.loads(r["config"] or "{}") for r in archive.db["sites"].rows}
+    site_rules = stored_sites(archive)
     sites = list(dict.fromkeys(sites)) if sites else None
     selected = sites or [r[0] for r in archive.conn.execute(
         "SELECT DISTINCT site FROM articles WHERE site IS NOT NULL ORDER BY site")]
@@ -140,34 +141,29 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
     run_id = archive.start_run(seeds="", sites=selected, kind="reprocess")
     reason = "failed"
     try:
-        for article_id, page in archive.article_pages(sites, since, until):
-            if article_id > last_id:  # stored by a crawl running meanwhile: already current
+        for old, page in archive.article_pages(sites, since, until):
+            if old["id"] > last_id:  # stored by a crawl running meanwhile: already current
                 break
-            old = archive.db["articles"].get(article_id)
             counts["articles"] += 1
-            new_article = None
-            source = old
-            if extract:
-                site = site_rows.get(page["site"], {})
-                new_article, rejection = stages.fetch_and_extract(
-                    page, selectors=site.get("selectors"), encoding=site.get("encoding")
-                )
-                if rejection:
+            new_article = keys = verdict = None
+            if extract:  # the crawl's own chain, with the site's rules as the crawl applied them
+                processed = stages.process_page(page, site_rules.get(page["site"]))
+                if processed.rejection is not None:
                     counts["extract_failed"] += 1  # keep the old text: never lose an article on re-run
-                    new_article = None
                 else:
-                    new_article = stages.dedupe_keys(new_article, url=page["url"])
+                    new_article, keys, verdict = processed.article, processed.keys, processed.verdict
                     if new_article["body"] != old["body"] or new_article.get("title") != old["title"]:
                         counts["text_changed"] += 1
                     if new_article.get("extractor_version") != old["extractor_version"]:
                         counts["extractor_versions_updated"] += 1
-                    source = new_article
-            verdict = stages.classify_article({"title": source.get("title"), "body": source["body"]})
+            if verdict is None:
+                verdict = stages.classify_article({"title": old["title"], "body": old["body"]})
             if int(bool(verdict["is_burden_reduction"])) != old["is_burden_reduction"]:
                 counts["labels_changed"] += 1
             if verdict["classifier_version"] != old["classifier_version"]:
                 counts["classifier_versions_updated"] += 1
-            if archive.update_article(article_id, new_article, verdict, rejoin=extract) is not None:
+            if archive.update_article(old["id"], new_article, verdict, rejoin=extract, keys=keys,
+                                      old=(old["body"], old["story_id"])) is not None:
                 counts["stories_joined"] += 1
             bar.update(counts["articles"])
         reason = "finished"
@@ -185,6 +181,19 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
                 "UPDATE runs SET finished_at = ?, finish_reason = ?, articles_updated = ?, stats = ? WHERE id = ?",
                 (now_iso(), reason, counts["text_changed"], json.dumps(stats, ensure_ascii=False), run_id))
     return {**counts, "run_id": run_id}
+
+
+def stored_sites(archive: Archive) -> dict[str, Site]:
+    """The sites as the crawl loaded them (the `sites` table), so re-processing applies the same
+    selectors, encoding and mobile hosts. A row an older version wrote without some field is
+    left out: its pages are processed as a page of no known site."""
+    out = {}
+    for row in archive.db["sites"].rows:
+        try:
+            out[row["name"]] = Site.from_config(json.loads(row["config"] or "{}"))
+        except (TypeError, ValueError):
+            continue
+    return out
 
 
 def reprocess_report(run: dict) -> str:

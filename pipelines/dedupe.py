@@ -121,7 +121,12 @@ def normalise(text: str) -> str:
 
 
 def body_hash(body: str) -> str:
-    return hashlib.sha1(normalise(body).encode("utf-8")).hexdigest()
+    return hash_normalised(normalise(body))
+
+
+def hash_normalised(normalised: str) -> str:
+    """`body_hash` of a text already normalised (the archive normalises each body once)."""
+    return hashlib.sha1(normalised.encode("utf-8")).hexdigest()
 
 
 # ------------------------------------------------------------------------------------ near level
@@ -480,7 +485,8 @@ class StoryIndex:
             f"SELECT article_id FROM dedupe_bands WHERE band IN ({marks}) "
             f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT {CANDIDATES}", keys)]
 
-    def matches(self, body: str, published_at: str | None) -> list[tuple[str, int, int]]:
+    def matches(self, body: str, published_at: str | None, *, normalised: str | None = None,
+                bands: list[int] | None = None) -> list[tuple[str, int, int]]:
         """(published_at, article id, story id) of every archived article this body reprints.
 
         A story is out as soon as one of its articles *conflicts* with the body (shares most of
@@ -488,8 +494,9 @@ class StoryIndex:
         through a member that lacks the distinguishing passage (a reprint with a rewritten
         lead matches both the original and the next sitting of the same meeting). The story's
         first article is always checked, whether or not the index offered it.
+        `normalised`/`bands`: the body's dedupe keys when the caller has them already.
         """
-        nb = normalise(body)
+        nb = normalise(body) if normalised is None else normalised
         found, conflicts, checked = [], set(), set()
 
         def check(aid: int) -> int | None:
@@ -505,19 +512,21 @@ class StoryIndex:
                 found.append((row[2] or "9999", aid, row[1]))
             return row[1]
 
-        stories = {check(aid) for aid in self.candidates(band_keys(nb))}
+        stories = {check(aid) for aid in self.candidates(band_keys(nb) if bands is None else bands)}
         for story in stories - {None} - checked:
             check(story)
         return sorted(m for m in found if m[2] not in conflicts)
 
-    def find_story(self, body: str, published_at: str | None) -> int | None:
+    def find_story(self, body: str, published_at: str | None, **keys) -> int | None:
         """story_id of the earliest archived article this body is a reprint of, else None."""
-        found = self.matches(body, published_at)
+        found = self.matches(body, published_at, **keys)
         return found[0][2] if found else None
 
-    def add(self, article_id: int, story_id: int, body: str, published_at: str | None) -> None:
+    def add(self, article_id: int, story_id: int, body: str, published_at: str | None,
+            bands: list[int] | None = None) -> None:
+        bands = band_keys(normalise(body)) if bands is None else bands
         self.conn.executemany("INSERT OR IGNORE INTO dedupe_bands (band, article_id) VALUES (?, ?)",
-                              [(k, article_id) for k in band_keys(normalise(body))])
+                              [(k, article_id) for k in bands])
 
     def remove(self, article_id: int, body: str) -> None:
         """Take an article out of the index (before its body is replaced or it is deleted)."""

@@ -1,54 +1,140 @@
-"""The crawl's stages as plain functions over plain data.
+"""The one processing chain: a fetched page -> `Processed` (an article with its verdict and
+dedupe keys, or a `Rejection`), which `Archive.store` writes.
 
-Scrapy's item pipelines (`crawler/pipelines.py`) and the re-processing command
-(`jianfu reprocess`) both call these, so a stored raw page goes through exactly the same
-steps as a freshly fetched one. Inputs and outputs are dicts of str/bytes/numbers: picklable,
-so a CPU-heavy stage could move to a worker process without a redesign.
+Both paths call `process_page`: the crawl (`crawler/pipelines.py`, one thin Scrapy pipeline)
+and re-processing (`jianfu reprocess`, over the raw pages kept in `pages`), so a stored page goes
+through exactly the same steps, with the same site rules (selectors, encoding, mobile hosts), as
+a freshly fetched one. Plain data in and out (dicts, bytes, dataclasses): picklable, so a
+CPU-heavy stage could move to a worker process without a redesign.
+
+    page ─ fetch check ─ extract ─ dedupe keys ─ classify ─> Processed ─> Archive.store
+             (status)    (trafilatura  (canonical URLs,   (verdict)
+                          + cleanup)    normalised text,
+                                        body hash, bands)
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable
+
 from pipelines import classify, dedupe, extract
-from pipelines.errors import Rejected
+from pipelines.errors import Rejected, Rejection
+from pipelines.kinds import RequestKind, Stage
+
+if TYPE_CHECKING:  # crawler.sites knows no Scrapy either; imported for the type only
+    from crawler.sites import Site
 
 
-def fetch_and_extract(page: dict, selectors: dict | None = None, encoding: str | None = None):
+@dataclass
+class DedupeKeys:
+    """Everything the archive dedupes an article on, computed once per article.
+
+    `urls` maps every URL that led to the page (as linked, after redirects) to its canonical
+    form under the site's rules; `normalised` is the body as reprints are compared, `body_hash`
+    its hash (equal hashes: one article), `bands` its near-duplicate index keys.
+    """
+
+    canonical_url: str
+    urls: dict[str, str]
+    normalised: str
+    body_hash: str
+
+    @cached_property
+    def bands(self) -> list[int]:
+        return dedupe.band_keys(self.normalised)
+
+    @classmethod
+    def of(cls, body: str, urls: list[str], canonical: Callable[[str], str]) -> "DedupeKeys":
+        urls = list(dict.fromkeys(u for u in urls if u))
+        normalised = dedupe.normalise(body)
+        return cls(canonical_url=canonical(urls[0]) if urls else "",
+                   urls={u: canonical(u) for u in urls},
+                   normalised=normalised, body_hash=dedupe.hash_normalised(normalised))
+
+
+@dataclass
+class Processed:
+    """What the chain made of one fetched page: exactly one of `article` (with `verdict` and
+    `keys`) or `rejection`. `page` is the page as fetched (raw bytes, headers, status), which the
+    archive keeps whatever the outcome."""
+
+    page: dict
+    article: dict | None = None
+    verdict: dict | None = None
+    keys: DedupeKeys | None = None
+    rejection: Rejection | None = None
+    kind: RequestKind = field(default=RequestKind.ARTICLE)
+
+
+def canonicaliser(site: "Site | None") -> Callable[[str], str]:
+    """The site's `canonical` (its mobile hosts folded), or the site-less default."""
+    return site.canonical if site is not None else dedupe.canonical_url
+
+
+def process_page(page: dict, site: "Site | None" = None) -> Processed:
+    """Run the whole chain over one fetched page.
+
+    `page` has `crawler.items.PageItem`'s fields (url, status, headers, body, response_url,
+    fetched_at, kind, error, and a `rejection` a spider may already have recorded); `site` is
+    the page's seeds entry (None for a page of no known site).
+    """
+    kind = RequestKind(page.get("kind") or RequestKind.ARTICLE)
+    if kind == RequestKind.NAVIGATION:  # a failed feed/sitemap/list fetch: recorded, never parsed
+        return Processed(page, rejection=Rejection(Stage.FETCH, fetch_reason(page),
+                                                   f"navigation page: {page.get('error', '')}"), kind=kind)
+    rejection = Rejection.coerce(page.get("rejection"))
+    if rejection is not None:  # refused before the fetch (e.g. a redirect to a private address)
+        return Processed(page, rejection=rejection, kind=kind)
+    article, rejection = fetch_and_extract(page, site)
+    if rejection is not None:
+        return Processed(page, rejection=rejection, kind=kind)
+    return finish(page, article, site)
+
+
+def finish(page: dict, article: dict, site: "Site | None" = None, verdict: dict | None = None) -> Processed:
+    """Dedupe keys and (unless given) the verdict for an extracted article."""
+    keys = DedupeKeys.of(article["body"], [page["url"], page.get("response_url")], canonicaliser(site))
+    return Processed(page, article=article, verdict=verdict if verdict is not None else classify_article(article),
+                     keys=keys)
+
+
+def fetch_reason(page: dict) -> str:
+    status = page.get("status") or 0
+    return f"http_{status}" if status else "no_response"
+
+
+def fetch_and_extract(page: dict, site: "Site | None" = None) -> tuple[dict | None, Rejection | None]:
     """A fetched page -> (article, None) or (None, rejection).
 
-    Refuses transport failures and HTTP errors (stage "fetch"), then runs extraction;
-    `encoding` is a seeds-file override for a site whose headers lie about their charset.
+    Refuses transport failures and HTTP errors (stage "fetch"), then runs extraction with the
+    site's selectors and its `encoding` override (for a site whose headers lie about the charset).
     """
     status = page.get("status") or 0
     if status == 0:
-        return None, {"stage": "fetch", "reason": "no_response", "detail": page.get("error") or "no response"}
+        return None, Rejection(Stage.FETCH, "no_response", page.get("error") or "no response")
     if status >= 400:
-        return None, {"stage": "fetch", "reason": f"http_{status}", "detail": f"server answered HTTP {status}"}
+        return None, Rejection(Stage.FETCH, f"http_{status}", f"server answered HTTP {status}")
     headers = page.get("headers") or {}
     content_type = headers.get("content-type")
-    if encoding:
-        content_type = f"text/html; charset={encoding}"
+    if site is not None and site.encoding:
+        content_type = f"text/html; charset={site.encoding}"
     try:
         article = extract.extract_page(
             page.get("body") or b"", page.get("response_url") or page["url"],
-            content_type=content_type, selectors=selectors or None, fetched_at=page.get("fetched_at"),
+            content_type=content_type, selectors=(site.selectors if site is not None else None) or None,
+            fetched_at=page.get("fetched_at"),
         )
     except Rejected as exc:
-        return None, {"stage": exc.stage, "reason": exc.reason, "detail": exc.detail}
+        return None, exc.rejection
     except Exception as exc:  # a bug in extraction must not stop the crawl: record it
-        return None, {"stage": "extract", "reason": "extractor_error", "detail": f"{type(exc).__name__}: {exc}"}
+        return None, Rejection(Stage.EXTRACT, "extractor_error", f"{type(exc).__name__}: {exc}")
     article = dict(article)
     article["extractor_version"] = extract.EXTRACTOR_VERSION
     if not (article.get("body") or "").strip():
-        return None, {"stage": "extract", "reason": "empty_body", "detail": "no article text found"}
+        return None, Rejection(Stage.EXTRACT, "empty_body", "no article text found")
     return article, None
-
-
-def dedupe_keys(article: dict, mobile_hosts: dict | None = None, url: str | None = None) -> dict:
-    """Add the URL- and text-level keys the archive dedupes on."""
-    article = dict(article)
-    article["canonical_url"] = dedupe.canonical_url(url or article.get("url") or "", mobile_hosts)
-    article["body_hash"] = dedupe.body_hash(article["body"])
-    return article
 
 
 def classify_article(article: dict) -> dict:

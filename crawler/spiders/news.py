@@ -24,6 +24,8 @@ from scrapy.http import Response, TextResponse
 from crawler.items import PageItem
 from crawler.middlewares import RefusedAddress, crawl_archive
 from crawler.sites import SeedsError, Site, load_sites, site_for_url
+from pipelines.errors import Rejection
+from pipelines.kinds import RequestKind, Stage
 
 SHANGHAI = timezone(timedelta(hours=8))
 # Error statuses an article request lets through to the spider, so they become rejections.
@@ -90,7 +92,7 @@ class NewsSpider(scrapy.Spider):
             callback=self.navigated,
             cb_kwargs={"parse": callback.__name__},
             errback=self.navigation_failed,
-            meta={"kind": "navigation", "site": site.name, "found_via": via, "depth": depth,
+            meta={"kind": RequestKind.NAVIGATION, "site": site.name, "found_via": via, "depth": depth,
                   "handle_httpstatus_list": ERROR_STATUSES},
             dont_filter=depth == 0 and via != "list",
         )
@@ -101,7 +103,7 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             meta={
-                "kind": "article",
+                "kind": RequestKind.ARTICLE,
                 "site": site_name,
                 "found_via": via,
                 "explicit": explicit,
@@ -176,7 +178,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("jianfu/navigation_failed")
         self.logger.warning("navigation page failed: %s (%s)", request.url, error)
         return PageItem(url=request.url, site=request.meta["site"], status=status, fetched_at=now_iso(),
-                        found_via=request.meta["found_via"], kind="navigation", error=error)
+                        found_via=request.meta["found_via"], kind=RequestKind.NAVIGATION, error=error)
 
     # -- articles ---------------------------------------------------------------------------
 
@@ -200,7 +202,7 @@ class NewsSpider(scrapy.Spider):
                 url=request.meta.get("redirect_urls", [request.url])[0], site=request.meta["site"], status=0,
                 fetched_at=now_iso(), response_url=request.url,
                 found_via=request.meta["found_via"], error=failure.getErrorMessage(),
-                rejection={"stage": "fetch", "reason": "private_address", "detail": failure.getErrorMessage()},
+                rejection=Rejection(Stage.FETCH, "private_address", failure.getErrorMessage()),
             )
             return
         if failure.check(IgnoreRequest):
