@@ -19,15 +19,17 @@ from pipelines.cli import run_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_SEEDS = ROOT / "seeds" / "demo.toml"
+DISCOVERY_SEEDS = ROOT / "seeds" / "demo-discovery.toml"  # the demo site with no rules
 DEMO_BASE = "http://127.0.0.1:8765"
 
 
-def seeds_for(base_url: str, directory: Path) -> Path:
-    """seeds/demo.toml pointed at `base_url` (it is written for port 8765)."""
+def seeds_for(base_url: str, directory: Path, seeds: Path = DEMO_SEEDS) -> Path:
+    """A demo seeds file (seeds/demo.toml by default) pointed at `base_url` (they are written
+    for port 8765)."""
     if base_url == DEMO_BASE:
-        return DEMO_SEEDS
-    path = directory / "demo.toml"
-    path.write_text(DEMO_SEEDS.read_text(encoding="utf-8").replace(DEMO_BASE, base_url), encoding="utf-8")
+        return seeds
+    path = directory / seeds.name
+    path.write_text(seeds.read_text(encoding="utf-8").replace(DEMO_BASE, base_url), encoding="utf-8")
     return path
 
 

@@ -14,15 +14,23 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares import robotstxt
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
 from pipelines.archive import Archive
 from pipelines.kinds import RequestKind
 from pipelines.stages import canonicaliser
+
+logger = logging.getLogger(__name__)
+
+
+def archive_enabled(crawler) -> bool:
+    """False under `scrapy shell/fetch/view/parse/check` (crawler/commands): only a crawl writes."""
+    return crawler.settings.getbool("ARCHIVE_ENABLED", True)
 
 
 def crawl_archive(crawler) -> Archive:
@@ -47,6 +55,8 @@ def canonical_for(crawler, url: str, site_name: str | None) -> str:
 
 class SkipArchivedMiddleware:
     def __init__(self, crawler):
+        if not archive_enabled(crawler):
+            raise NotConfigured("the archive is off for this command")
         self.crawler = crawler
         settings = crawler.settings
         self.archive = crawl_archive(crawler)
@@ -93,13 +103,18 @@ class RefusePrivateAddressesMiddleware:
             urls = [u for s in getattr(spider, "sites", {}).values()
                     for u in (*s.feeds, *s.sitemaps, *s.lists, *s.url_prefixes)]
             self.allowed = {urlsplit(u).netloc for u in urls + list(getattr(spider, "single_urls", []))}
+            # hosts typed on the command line (scrapy shell/fetch/parse URL), or "*" (scrapy check)
+            self.allowed |= set(self.crawler.settings.getlist("PRIVATE_HOSTS_ALLOWED"))
         return self.allowed
 
     def process_request(self, request, spider=None):
         parts = urlsplit(request.url)
-        if not is_private_host(parts.hostname or "") or parts.netloc in self._allowed():
+        allowed = self._allowed()
+        if not is_private_host(parts.hostname or "") or parts.netloc in allowed or "*" in allowed:
             return None
         self.crawler.stats.inc_value("jianfu/refused_private_address")
+        logger.info("refused %s: a private or loopback address that neither the seeds nor the "
+                    "command line named", request.url)
         raise RefusedAddress(f"{request.url} points at a private or loopback address")
 
 
@@ -128,6 +143,8 @@ class ArticleQueueMiddleware:
     """
 
     def __init__(self, crawler):
+        if not archive_enabled(crawler):
+            raise NotConfigured("the archive is off for this command")
         self.crawler = crawler
         self.archive = crawl_archive(crawler)
 
@@ -203,6 +220,7 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
         try:
             super().process_request_2(rp, request)
         except IgnoreRequest:
-            if request.meta.get("kind") == RequestKind.ARTICLE:  # refused for good: no longer pending
-                crawl_archive(self.crawler).dequeue(request.url)
+            logger.info("refused %s: forbidden by robots.txt", request.url)
+            if request.meta.get("kind") == RequestKind.ARTICLE and archive_enabled(self.crawler):
+                crawl_archive(self.crawler).dequeue(request.url)  # refused for good: no longer pending
             raise

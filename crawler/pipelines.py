@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 
-from crawler.middlewares import crawl_archive
+from crawler.middlewares import archive_enabled, crawl_archive
 from pipelines import stages
 
 
@@ -23,6 +24,8 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        if not archive_enabled(crawler):  # scrapy shell/fetch/view/parse/check: look, never write
+            raise NotConfigured("the archive is off for this command")
         return cls(crawler)
 
     def open_spider(self):

@@ -42,3 +42,12 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Scrapy's shell/fetch/view/parse/check, made read-only for the archive (crawler/commands/).
+COMMANDS_MODULE = "crawler.commands"
+# `scrapy check`: the contracts in the spider's docstrings, against the demo web at DEMO_WEB.
+SPIDER_CONTRACTS = {
+    "crawler.contracts.DemoUrlContract": 10,
+    "crawler.contracts.ArticleContract": 20,
+}
+DEMO_WEB = "http://127.0.0.1:8765"

@@ -1,6 +1,9 @@
 """Load and validate a seeds file (`seeds/sites.toml`, `seeds/demo.toml`).
 
-A seeds file says which sites to crawl, where to start and which URLs are articles. It is
+A seeds file says which sites to crawl, where to start and, optionally, which URLs are
+articles: an entry may be just a `home` page, and the spider discovers the site's feeds,
+sitemaps, list pages and articles (`crawler/discovery.py`); `article_allow` / `list_allow`
+regexes override that discovery for a site whose URLs it reads wrongly. It is
 checked completely before the spider sends a single request: a typo in a regex or a missing
 start point should stop the crawl with a message naming the file, the site and the field,
 not surface an hour later as a site that silently yielded nothing.
@@ -14,6 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler import discovery
 from pipelines.dedupe import canonical_url
 
 
@@ -37,6 +41,15 @@ class Site:
     encoding: str | None = None
     selectors: dict = field(default_factory=dict)
     mobile_hosts: dict = field(default_factory=dict)
+    home: str | None = None                 # a home page to discover feeds, sitemaps and lists from
+    download_delay: float | None = None     # politeness: seconds between requests to this site
+    concurrency: int | None = None          # politeness: parallel requests to this site
+    proxy: str | None = None                # an HTTP(S) proxy for this site's requests
+
+    @property
+    def discovers(self) -> bool:
+        """No `article_allow`: articles are told from navigation by URL shape and page structure."""
+        return not self.article_allow
 
     def canonical(self, url: str) -> str:
         """The one spelling of `url` the archive compares and keys articles by: tracking
@@ -49,16 +62,23 @@ class Site:
         return any(url.startswith(p) for p in self.url_prefixes)
 
     def is_article_url(self, url: str) -> bool:
-        """Patterns match the URL as linked or its canonical form (tracking parameters dropped)."""
+        """Patterns match the URL as linked or its canonical form (tracking parameters dropped);
+        without patterns, the URL's shape decides (`discovery.url_kind`)."""
         if not self.owns(url):
             return False
         forms = (url, self.canonical(url))
         if any(re.search(p, u) for p in self.article_deny for u in forms):
             return False
+        if self.discovers:
+            return discovery.url_kind(url) == "article"
         return any(re.search(p, u) for p in self.article_allow for u in forms)
 
     def is_list_url(self, url: str) -> bool:
-        return self.owns(url) and any(re.search(p, url) for p in self.list_allow)
+        if not self.owns(url):
+            return False
+        if any(re.search(p, url) for p in self.list_allow):
+            return True
+        return self.discovers and discovery.url_kind(url) == "list"
 
     def as_config(self) -> dict:
         """The site as plain data, for the `sites` table."""
@@ -78,7 +98,8 @@ class Site:
 _STR_LISTS = ("url_prefixes", "feeds", "sitemaps", "lists", "list_allow", "article_allow", "article_deny")
 _REGEX_FIELDS = ("list_allow", "article_allow", "article_deny")
 _URL_FIELDS = ("url_prefixes", "feeds", "sitemaps", "lists")
-_KNOWN = set(_STR_LISTS) | {"display_name", "region", "max_list_pages", "encoding", "selectors", "mobile_hosts"}
+_KNOWN = set(_STR_LISTS) | {"display_name", "region", "max_list_pages", "encoding", "selectors", "mobile_hosts",
+                             "home", "download_delay", "concurrency", "proxy"}
 _SELECTOR_KEYS = {"title", "body", "date", "outlet", "author"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -118,6 +139,10 @@ def _site(path: Path, name: str, entry: object) -> Site:
         if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
             raise fail(key, "must be a list of non-empty strings")
         values[key] = tuple(v)
+    home = entry.get("home")
+    if home is not None and (not isinstance(home, str) or urlsplit(home).scheme not in ("http", "https")
+                             or not urlsplit(home).netloc):
+        raise fail("home", f"not an absolute http(s) URL: {home!r}")
     for key in _URL_FIELDS:
         for url in values[key]:
             parts = urlsplit(url)
@@ -129,14 +154,16 @@ def _site(path: Path, name: str, entry: object) -> Site:
                 re.compile(pattern)
             except re.error as exc:
                 raise fail(key, f"bad regular expression {pattern!r}: {exc}") from None
-    if not (values["feeds"] or values["sitemaps"] or values["lists"]):
-        raise fail("feeds", "a site needs at least one start point in feeds, sitemaps or lists")
-    if not values["article_allow"]:
-        raise fail("article_allow", "required: at least one pattern for article URLs")
+    if not (values["feeds"] or values["sitemaps"] or values["lists"] or home):
+        raise fail("feeds", "a site needs at least one start point: home, feeds, sitemaps or lists")
     if not values["url_prefixes"]:
-        # Default: the site owns the hosts of its start points.
+        # Default: the site owns the hosts of its start points; a home page below the root
+        # (http://host/difang/) owns only its own directory.
         starts = values["feeds"] + values["sitemaps"] + values["lists"]
-        values["url_prefixes"] = tuple(sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}/" for u in starts}))
+        prefixes = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}/" for u in starts}
+        if home:
+            prefixes.add(home_prefix(home))
+        values["url_prefixes"] = tuple(sorted(prefixes))
     max_pages = entry.get("max_list_pages", 5)
     if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
         raise fail("max_list_pages", "must be a positive integer")
@@ -154,6 +181,17 @@ def _site(path: Path, name: str, entry: object) -> Site:
     if set(selectors) - _SELECTOR_KEYS:
         raise fail("selectors", f"unknown key {sorted(set(selectors) - _SELECTOR_KEYS)[0]!r} "
                                 f"(known: {', '.join(sorted(_SELECTOR_KEYS))})")
+    delay = entry.get("download_delay")
+    if delay is not None and (not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0):
+        raise fail("download_delay", "must be a number of seconds, 0 or more")
+    concurrency = entry.get("concurrency")
+    if concurrency is not None and (not isinstance(concurrency, int) or isinstance(concurrency, bool)
+                                    or concurrency < 1):
+        raise fail("concurrency", "must be a positive integer")
+    proxy = entry.get("proxy")
+    if proxy is not None and (not isinstance(proxy, str) or urlsplit(proxy).scheme not in ("http", "https")
+                              or not urlsplit(proxy).netloc):
+        raise fail("proxy", f"not a proxy URL like http://user:pass@host:3128: {proxy!r}")
     mobile_hosts = entry.get("mobile_hosts", {})
     if not isinstance(mobile_hosts, dict) or not all(isinstance(v, str) for v in mobile_hosts.values()):
         raise fail("mobile_hosts", "must be a table mapping a mobile host to its desktop host")
@@ -165,11 +203,47 @@ def _site(path: Path, name: str, entry: object) -> Site:
         encoding=encoding,
         selectors=dict(selectors),
         mobile_hosts=dict(mobile_hosts),
+        home=home,
+        download_delay=float(delay) if delay is not None else None,
+        concurrency=concurrency,
+        proxy=proxy,
         **values,
     )
+
+
+def home_prefix(home: str) -> str:
+    """The URL prefix a home page owns: its directory (http://host/ for a site's root)."""
+    parts = urlsplit(home)
+    directory = parts.path.rsplit("/", 1)[0] + "/" if parts.path else "/"
+    return f"{parts.scheme}://{parts.netloc}{directory}"
+
+
+def adhoc_site(url: str) -> Site:
+    """A site for a URL no seeds file names (`scrapy parse URL`, `-a url=` elsewhere): named
+    after its host, with no rules, so its pages are read by discovery."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "adhoc").lower()
+    return Site(name=host, display_name=host, region="", url_prefixes=(f"{parts.scheme}://{parts.netloc}/",))
 
 
 def site_for_url(sites: dict[str, Site], url: str) -> Site | None:
     """The site whose URL prefix is the longest match for `url` (for `-a url=` crawls)."""
     owners = [s for s in sites.values() for p in s.url_prefixes if url.startswith(p)]
     return max(owners, key=lambda s: max(len(p) for p in s.url_prefixes if url.startswith(p)), default=None)
+
+
+def neighbour_sites(seeds_path: str | Path) -> dict[str, Site]:
+    """The sites of every other seeds file beside `seeds_path` (seeds/demo.toml beside
+    seeds/sites.toml), to name a URL given with `-a url=` or to `scrapy parse` after its site.
+    A file that does not load is skipped here: it is not being crawled."""
+    found: dict[str, Site] = {}
+    path = Path(seeds_path)
+    for other in sorted(path.parent.glob("*.toml")):
+        if other.resolve() == path.resolve():
+            continue
+        try:
+            for name, site in load_sites(other).items():
+                found.setdefault(name, site)
+        except SeedsError:
+            continue
+    return found

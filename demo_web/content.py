@@ -275,3 +275,75 @@ BROKEN = {
 
 # Linked from a list page but disallowed by robots.txt: must never be fetched.
 ROBOTS_DISALLOWED = ["/xinwen/internal/draft-001.html"]
+
+# ---------------------------------------------------------------- difang: a county news site with NO rules
+# Served under /difang/ and listed in seeds/demo-discovery.toml with only its home page: the
+# crawler must find everything by discovery. Each article is reached one way only — the feed
+# the home page announces, the news sitemap robots.txt names, the second list page, a 专题 page
+# whose dated URL looks like an article but is a list — and one article URL says nothing by its
+# shape (only its headline link and its page structure tell).
+DIFANG = [
+    dict(
+        id="d501", site="difang", date="2024-06-12 09:20", outlet="云溪县融媒体中心", author="林小禾",
+        path="/difang/news/2024-06/12/content_50101.htm",
+        title="云溪县给乡镇“松绑”：上半年发文和会议双双减少四成",
+        label=True, topics=["文山会海"],
+        body=[
+            "云溪县委办公室日前通报，今年1至5月，县级机关发往乡镇的文件比去年同期少了四成多，要求乡镇主要负责人参加的会议也减少了近一半。",
+            "通报说，为落实精文减会、为基层减负的要求，县里推行“会议计划制”，各部门年初报送全年会议安排，未列入计划的会议原则上不开；能合并召开的一律合并，能视频开到村的不再层层转开。",
+            "对文件，县委办实行总量控制，部门起草的通知先过“必要性”这一关，不得照抄照转上级文件，篇幅一般不超过三千字。",
+            "青石镇党委书记说，过去一周要往县城跑三四趟开会，现在大部分时间能留在镇里，跟村干部一起跑项目、解决群众反映的问题。",
+        ],
+    ),
+    dict(
+        id="d502", site="difang", date="2024-06-18 15:00", outlet="云溪县民政局", author="",
+        path="/difang/zwgk/t20240618_50102.html",
+        title="云溪县村级组织挂牌清理完成 每村只保留四块牌子",
+        label=True, topics=["挂牌/创建示范"],
+        body=[
+            "记者从云溪县民政局获悉，全县村级组织挂牌清理工作已经完成，各村办公场所外只保留村党组织、村民委员会、村务监督委员会和村集体经济组织四块牌子。",
+            "清理前，一些村的办公楼外挂着二十多块牌子，有的是上级部门为了检查时“看得见”要求加挂的，有的创建活动早已结束牌子却一直没摘，村干部为了应付各类牌子对应的检查还要准备台账。",
+            "县里明确，今后各部门不得以任何形式要求村级组织加挂牌子，不得把挂牌情况作为考核内容，确需在村里开展的工作统一纳入村级事务准入清单管理。",
+        ],
+    ),
+    dict(
+        id="d503", site="difang", date="2024-05-28 10:10", outlet="云溪县融媒体中心", author="周航",
+        path="/difang/news/2024-05/28/content_50103.htm",
+        title="严控从乡镇借调干部 云溪县一批借调人员回到原岗位",
+        label=True, topics=["借调抽调"],
+        body=[
+            "云溪县近日对县直单位从乡镇借调、抽调工作人员的情况进行了全面摸底，共清理出超期借调人员二十三名，目前已全部回到原单位工作。",
+            "摸底发现，一些部门长期以“工作专班”名义从乡镇抽人，有的一借就是两三年，乡镇干部本来就不多，人被借走后剩下的干部只能一人顶几个岗位。",
+            "县委组织部规定，县直单位确需借调乡镇干部的，须报县委组织部审批，借调期限一般不超过六个月，不得借调乡镇主要负责人和业务骨干。",
+            "白沙乡一名副乡长说，同事们回来以后，乡里的人手宽松了不少，下村走访的频次明显提高了。",
+        ],
+    ),
+    dict(
+        id="d504", site="difang", date="2024-05-20 16:30", outlet="云溪县教育局", author="",
+        path="/difang/news/2024-05/20/content_50104.htm",
+        title="云溪县中小学推行分层作业 学生课后负担明显减轻",
+        label=False, sense="schoolwork", topics=[],
+        body=[
+            "新学期以来，云溪县各中小学全面推行分层作业设计，教师根据学生的学习情况布置基础题和拓展题，学生可以按自己的程度选做。",
+            "县教育局要求，小学一二年级不布置书面家庭作业，三至六年级每天书面作业时间不超过六十分钟，初中不超过九十分钟，各校每周公示作业安排。",
+            "实验小学一位家长说，孩子现在晚上八点前就能写完作业，有时间看书和运动，家长也不用再陪着熬夜检查作业。",
+            "县里还扩大了课后服务覆盖面，开设书法、篮球、科学实验等四十多门兴趣课程，供学生自愿选择。",
+        ],
+    ),
+    dict(
+        id="d505", site="difang", date="2024-06-21 11:45", outlet="云溪县融媒体中心", author="林小禾",
+        path="/difang/zt/kaohe/jianhua-kaohe.html",
+        title="云溪县把乡镇年度考核指标从六十多项压到十八项",
+        label=True, topics=["督查检查考核"],
+        body=[
+            "云溪县委考核办近日公布新的乡镇年度综合考核办法，考核指标从去年的六十多项压缩到十八项，并把多个部门各自组织的专项考核并入年度综合考核。",
+            "新办法规定，考核以日常了解和实地核查为主，凡是能通过部门业务系统获取的数据，一律不再要求乡镇重复填报；不以留痕资料多少评价工作好坏。",
+            "县委考核办负责人表示，考核指标多而杂，乡镇疲于应付、顾此失彼，这次压减的目的就是让乡镇干部把精力用在抓落实上。",
+        ],
+    ),
+]
+
+# Pages of the discovery site that are navigation, never articles (a 专题 page's URL has a date
+# and a long id, like an article's).
+DIFANG_NAVIGATION = ["/difang/", "/difang/news/", "/difang/news/index_2.html", "/difang/zt/2024/0620/100001.html",
+                     "/difang/about.html"]

@@ -13,7 +13,7 @@ import json
 from contextvars import ContextVar
 from html import escape
 
-from demo_web.content import ARTICLES, BROKEN, REPRINTS, ROBOTS_DISALLOWED
+from demo_web.content import ARTICLES, BROKEN, DIFANG, DIFANG_NAVIGATION, REPRINTS, ROBOTS_DISALLOWED
 
 BY_ID = {a["id"]: a for a in ARTICLES}
 
@@ -38,6 +38,8 @@ ALL = ARTICLES + REPRINTED
 
 
 def article_path(a: dict) -> str:
+    if "path" in a:  # the discovery site: URL shapes of its own
+        return a["path"]
     day, _time = a["date"].split(" ")
     y, m, d = day.split("-")
     if a["site"] == "xinwen":
@@ -264,14 +266,113 @@ def kuaizhao_list() -> str:
     return f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>资讯快照</title></head><body><ul>{lis}</ul></body></html>'
 
 
+# ------------------------------------------------------------------------------- difang (no rules: discovery)
+
+DIFANG_BY_PATH = {a["path"]: a for a in DIFANG}
+DIFANG_ZT = "/difang/zt/2024/0620/100001.html"
+
+
+def _difang_by_id(*ids: str) -> list[dict]:
+    return [a for i in ids for a in DIFANG if a["id"] == i]
+
+
+def difang_page(title: str, main: str) -> str:
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(title)} - 云溪县融媒体中心</title>
+<link rel="alternate" type="application/rss+xml" title="云溪新闻" href="/difang/rss.xml">
+<link rel="stylesheet" href="/difang/static/site.css"></head>
+<body><div class="header"><span class="logo">云溪县融媒体中心（演示）</span>
+<ul class="nav"><li><a href="/difang/">首页</a></li><li><a href="/difang/news/">云溪新闻</a></li>
+<li><a href="/difang/about.html">关于我们</a></li><li><a href="/difang/login.html">登录</a></li></ul></div>
+{main}
+<div class="footer">云溪县融媒体中心 版权所有 浙ICP备00000000号-2 <a href="/difang/about.html">联系我们</a></div></body></html>"""
+
+
+def _difang_items(articles: list[dict]) -> str:
+    return "".join(f'<li><a href="{a["path"]}">{escape(a["title"])}</a><span class="date">{a["date"][:10]}</span></li>'
+                   for a in articles)
+
+
+def difang_home() -> str:
+    lead = _difang_by_id("d501", "d504")
+    main = f"""<div class="focus"><h2>要闻</h2><ul>{_difang_items(lead)}</ul>
+<p class="zt"><a href="{DIFANG_ZT}">专题：乡镇考核减负进行时</a></p>
+<p><a href="/difang/news/">更多</a></p></div>
+<div class="notice"><h3>便民服务</h3><a href="/difang/about.html">办事指南</a> <a href="/difang/login.html">网上办事</a></div>"""
+    return difang_page("首页", main)
+
+
+def difang_list(page: int) -> str:
+    pages = [_difang_by_id("d501", "d504"), _difang_by_id("d503")]
+    nav = '<a href="/difang/news/index_2.html">下一页</a>' if page == 0 else '<a href="/difang/news/">上一页</a>'
+    main = f'<div class="list"><h2>云溪新闻</h2><ul>{_difang_items(pages[page])}</ul><div class="pager">{nav}</div></div>'
+    return difang_page("云溪新闻", main)
+
+
+def difang_zt() -> str:
+    main = f"""<div class="zt-head"><h1>乡镇考核减负进行时</h1></div>
+<div class="list"><ul>{_difang_items(_difang_by_id("d505", "d501", "d504"))}</ul></div>"""
+    return difang_page("专题", main)
+
+
+def difang_article(a: dict) -> str:
+    more = _difang_items([b for b in DIFANG if b["id"] != a["id"]][:3])
+    main = f"""<div class="crumb">当前位置：<a href="/difang/">首页</a> &gt; <a href="/difang/news/">云溪新闻</a></div>
+<div class="article-main"><h1>{escape(a['title'])}</h1>
+<p class="meta">发布时间：{a['date']}　来源：{escape(a['outlet'])}{'　记者：' + escape(a['author']) if a['author'] else ''}</p>
+<div class="article-content">{_paras(a)}</div></div>
+<div class="side"><h3>推荐阅读</h3><ul>{more}</ul></div>"""
+    return difang_page(a["title"], main)
+
+
+def difang_about() -> str:
+    return difang_page("关于我们", '<div class="about"><h2>关于我们</h2><p>云溪县融媒体中心（演示站点）。</p></div>')
+
+
+def difang_rss(base: str) -> str:
+    items = "".join(f"<item><title>{escape(a['title'])}</title><link>{base}{a['path']}</link>"
+                    f"<pubDate>{a['date']}</pubDate></item>" for a in _difang_by_id("d501", "d504"))
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>云溪新闻</title>'
+            f"<link>{base}/difang/</link>{items}</channel></rss>")
+
+
+def difang_news_sitemap(base: str) -> str:
+    """A Google News sitemap, named only in robots.txt."""
+    urls = "".join(f"<url><loc>{base}{a['path']}</loc><news:news><news:publication><news:name>云溪县融媒体中心"
+                   f"</news:name><news:language>zh</news:language></news:publication>"
+                   f"<news:publication_date>{a['date'][:10]}</news:publication_date>"
+                   f"<news:title>{escape(a['title'])}</news:title></news:news></url>"
+                   for a in _difang_by_id("d501", "d502"))
+    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>')
+
+
+def _difang_route(path: str, base: str) -> tuple[int, str, str] | None:
+    if path in DIFANG_BY_PATH:
+        return 200, difang_article(DIFANG_BY_PATH[path]), "text/html"
+    pages = {
+        "/difang/": difang_home, "/difang/index.html": difang_home,
+        "/difang/news/": lambda: difang_list(0), "/difang/news/index.html": lambda: difang_list(0),
+        "/difang/news/index_2.html": lambda: difang_list(1),
+        DIFANG_ZT: difang_zt, "/difang/about.html": difang_about,
+    }
+    if path in pages:
+        return 200, pages[path](), "text/html"
+    if path == "/difang/rss.xml":
+        return 200, difang_rss(base), "application/xml"
+    if path == "/difang/news-sitemap.xml":
+        return 200, difang_news_sitemap(base), "application/xml"
+    return None
+
+
 # ------------------------------------------------------------------------------- routing
 
 RENDER = {"xinwen": xinwen_article, "zhengfu": zhengfu_article, "luntan": luntan_thread, "kuaizhao": kuaizhao_article}
 ARTICLE_AT = {article_path(a): a for a in ALL}
 
 
-def robots_txt() -> str:
-    return "User-agent: *\n" + "".join(f"Disallow: {p}\n" for p in ROBOTS_DISALLOWED) + "Allow: /\n"
+def robots_txt(base: str = "http://127.0.0.1:8765") -> str:
+    return ("User-agent: *\n" + "".join(f"Disallow: {p}\n" for p in ROBOTS_DISALLOWED) + "Allow: /\n"
+            f"Sitemap: {base}/difang/news-sitemap.xml\n")
 
 
 def unreadable_article(a: dict) -> str:
@@ -307,7 +408,9 @@ def _route(path: str, base: str) -> tuple[int, str, str] | None:
     if kind == "empty_body":
         return 200, "", "text/html"
     if path == "/robots.txt":
-        return 200, robots_txt(), "text/plain"
+        return 200, robots_txt(base), "text/plain"
+    if path.startswith("/difang/"):
+        return _difang_route(path, base)
     if path in ARTICLE_AT:
         a = ARTICLE_AT[path]
         return 200, RENDER[a["site"]](a), "text/html"
@@ -352,4 +455,12 @@ def manifest() -> dict:
         "broken": BROKEN,
         "robots_disallowed": ROBOTS_DISALLOWED,
         "gb18030_page": {"path": "/zhengfu/system/2024/04/26/030001.shtml", "char": "䶮"},
+        # The site with no rules (seeds/demo-discovery.toml): found by discovery alone.
+        "discovery": {
+            "site": "difang", "home": "/difang/",
+            "articles": [{"path": a["path"], "id": a["id"], "title": a["title"], "date": a["date"],
+                          "outlet": a["outlet"], "is_burden_reduction": a["label"], "body": a["body"]}
+                         for a in DIFANG],
+            "navigation": DIFANG_NAVIGATION,
+        },
     }

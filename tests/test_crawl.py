@@ -3,9 +3,12 @@
 import json
 import re
 import sqlite3
+from pathlib import Path
 
 from crawler.demo import crawl, seeds_for
 from pipelines.dedupe import canonical_url
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def norm(text):
@@ -132,3 +135,19 @@ def test_single_url_run_records_only_its_site(demo_web, manifest, tmp_path):
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT sites, articles_new FROM runs").fetchall() == [('["luntan"]', 1)]
         assert c.execute("SELECT site, pages, articles_new FROM run_sites").fetchall() == [("luntan", 1, 1)]
+
+
+def test_single_url_is_named_after_the_seeds_site_it_matches(demo_web, manifest, tmp_path):
+    """`-a url=` with another seeds file: the demo seeds beside it still name the site."""
+    seeds_dir = tmp_path / "seeds"
+    seeds_dir.mkdir()
+    seeds_for(demo_web.base_url, seeds_dir)  # seeds/demo.toml for this port
+    other = seeds_dir / "sites.toml"
+    other.write_text((ROOT / "seeds" / "sites.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "archive.db"
+    path = next(a["path"] for a in manifest["articles"] if a["site"] == "zhengfu")
+    done = crawl(other, db, ["-a", f"url={demo_web.base_url}{path}"])
+    assert done.returncode == 0, done.stderr[-3000:]
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT site FROM articles").fetchall() == [("zhengfu",)]
+        assert c.execute("SELECT sites FROM runs").fetchall() == [('["zhengfu"]',)]

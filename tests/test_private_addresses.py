@@ -48,7 +48,7 @@ lists = ["{base}/list.html"]
 article_allow = ['/a/\\d+\\.html$']
 """, encoding="utf-8")
     try:
-        done = crawl(seeds, tmp_path / "archive.db")
+        done = crawl(seeds, tmp_path / "archive.db", ["-s", "LOG_LEVEL=INFO"])
     finally:
         server.shutdown()
     assert done.returncode == 0, done.stderr[-2000:]
@@ -57,6 +57,8 @@ article_allow = ['/a/\\d+\\.html$']
     rows = c.execute("SELECT url, stage, reason, detail FROM rejections").fetchall()
     assert [(r[0], r[1], r[2]) for r in rows] == [(f"{base}/a/2.html", "fetch", "private_address")]
     assert "169.254.169.254" in rows[0][3]
+    assert ("INFO: refused http://169.254.169.254/a/3.html: a private or loopback address that neither the "
+            "seeds nor the command line named") in done.stderr
 
 
 def test_is_private_host():
