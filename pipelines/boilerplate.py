@@ -37,6 +37,13 @@ _NEVER = ("script", "style", "noscript", "iframe", "select", "button", "input", 
           "footer", "aside")
 # Words that name a page footer, but also the meta line under a headline ("post-footer", "single-footer").
 _FOOTER_WORDS = {"footer", "foot"}
+# Words that name a list of readers' comments. Such a list can hold more prose than the post above
+# it (a blog post of 4 paragraphs, 63 comments), so "it holds the article" is not enough to keep it.
+_COMMENT_WORDS = {"comment", "comments", "pinglun", "reply", "feedback"}
+# Calibration: the shortest post on the dev pages whose comments out-weigh it has ~400 characters
+# of prose; 80 is the prose of two short sentences — less than that outside the comment list
+# means the list is the page's only text (a page whose wrapper happens to be called "comment").
+MIN_PROSE_BESIDE_COMMENTS = 80
 _META_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}")
 _HIDDEN = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "article", "section", "blockquote")
@@ -108,6 +115,9 @@ def clean_tree(tree) -> None:
             continue
         words = _words(el)
         noise = words & _NOISE_WORDS
+        if noise and noise <= _COMMENT_WORDS and _holds_article(el) and _prose_beside(tree, el) >= MIN_PROSE_BESIDE_COMMENTS:
+            _drop(el)  # readers' comments under a post: out, however much they hold
+            continue
         if noise and not _holds_article(el):
             if noise <= _FOOTER_WORDS and _is_meta_line(el):
                 continue  # <h6 class="post-footer">2019年09月11日 …</h6>: the article's own date line
@@ -161,6 +171,12 @@ def _prose_length(el) -> int:
     return len(text) - links
 
 
+def _prose_beside(tree, el) -> int:
+    """Prose characters of the page body outside `el`."""
+    body = tree.find("body")
+    return _prose_length(body if body is not None else tree) - _prose_length(el)
+
+
 def _is_meta_line(el) -> bool:
     """A short block with a date and few links: the byline/date line of an article, not a page footer."""
     text = re.sub(r"\s", "", el.text_content())
@@ -168,14 +184,53 @@ def _is_meta_line(el) -> bool:
         and not re.search(r"(版权|Copyright|ICP|©)", text, re.I)
 
 
+# A data table (a notice's 附表, a programme list) has at least this many rows of at least this
+# many cells, none longer than MAX_DATA_CELL characters, and few links. Calibration: the smallest
+# data table in the dev notices has 40 rows of 5-6 cells; 3 × 3 keeps a small results table while
+# a layout table (one or two columns of blocks) never qualifies; link-heavy grids are navigation.
+MIN_DATA_ROWS, MIN_DATA_CELLS, MAX_DATA_CELL, MAX_DATA_LINK_SHARE = 3, 3, 120, 0.2
+
+
+def is_data_table(table) -> bool:
+    """Rows of short cells with few links, even when a cell wraps its text in a div or breaks it."""
+    if table.find(".//table") is not None:
+        return False
+    rows = [tr for tr in table.iter("tr")]
+    wide = [tr for tr in rows if len(tr.findall("td") + tr.findall("th")) >= MIN_DATA_CELLS]
+    if len(wide) < MIN_DATA_ROWS or len(wide) < 0.6 * len(rows):
+        return False
+    cells = table.findall(".//td")
+    if any(len(re.sub(r"\s", "", c.text_content() or "")) > MAX_DATA_CELL for c in cells):
+        return False
+    return _link_density(table) < MAX_DATA_LINK_SHARE
+
+
+def table_rows(table) -> list[str]:
+    """A data table as lines: one per row, its cells (and a cell's broken lines) joined by a space."""
+    out = []
+    for tr in table.iter("tr"):
+        cells = [re.sub(r"[\s\u3000\u00a0]+", " ", c.text_content()).strip() for c in tr if c.tag in ("td", "th")]
+        line = " ".join(c for c in cells if c)
+        if line:
+            out.append(line)
+    return out
+
+
 def unwrap_layout_tables(tree) -> None:
     """Tables used for page layout become divs; data tables (short cells, no blocks inside) stay."""
+    # (the element list keeps the proxies alive, so their ids stay theirs)
+    inside_data = [el for t in tree.iter("table") if is_data_table(t) for el in t.iter()]
+    keep = {id(el) for el in inside_data}
     for table in list(tree.iter("table")):
+        if id(table) in keep:
+            continue
         cells = table.findall(".//td")
         nested = any(c.tag in ("p", "div", "table", "h1", "h2", "h3", "br") for c in table.iter() if c is not table)
         long_cell = any(len((c.text_content() or "").strip()) > 120 for c in cells)
         if nested or long_cell:
             for el in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+                if id(el) in keep:
+                    continue
                 el.tag = "div"
                 for attr in ("width", "align", "colspan", "rowspan", "valign"):
                     el.attrib.pop(attr, None)
@@ -208,6 +263,7 @@ _LINE_PATTERNS = [
     r"^[^，。！？；]{0,30}(供稿|(?<!责任)编辑\s*[/／]|摄影\s*[/／])[^，。！？；]{0,30}$",
     r"返回.{1,8}[，,]\s*查看更多$",
     r"^(发布时间|发表时间|时间|日期|发布日期|更新时间)\s*[:：]",
+    r"^[^，。！？]{0,20}(发表于|发布于|发帖时间|张贴于?)\s*[:：@]?\s*(19|20)\d{2}[^，。！？]{0,50}$",  # a post's footer line
     r"^(分享到|分享至|扫一扫|扫描二维码|微信扫一扫|打开微信|长按识别|手机看新闻|关注公众号)",
     r"(扫一扫|二维码).{0,20}(关注|手机|分享|下载|阅读)",
     r"^(关键词|标签|Tags?)\s*[:：>]",
@@ -215,7 +271,7 @@ _LINE_PATTERNS = [
     r"^[|｜\s]*(网站)?首页\s*(>|»|＞|→)",
     r"^(字号|字体)\s*[:：]?\s*[大中小]?",
     r"^【?(打印|关闭)(本页|窗口)】?",
-    r"^(评论|我要评论|我要跟帖|已输入\d+字|网友评论|发表评论|条评论|参与评论)",
+    r"^(评论(?![人员家者])|我要评论|我要跟帖|已输入\d+字|网友评论|发表评论|条评论|参与评论)",
     r"^(上一篇|下一篇|返回(顶部|列表|首页))",
     r"^(相关(新闻|推荐|阅读|报道|链接)|热点推荐|延伸阅读|推荐阅读|为您推荐|猜你喜欢)\s*[:：]?$",
     r"^[（(]?本文来自.{0,30}(APP|客户端|公众号)",

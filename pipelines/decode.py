@@ -49,6 +49,11 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
     meta = _META.search(head)
     candidates = [widen(header and header.group(1)), widen(meta and meta.group(1).decode("ascii", "ignore")),
                   "utf-8", "gb18030"]
+    if candidates[0] in (None, "gb18030") and candidates[1] in (None, "gb18030") and _is_utf8(data):
+        # Multi-byte text that is valid UTF-8 is UTF-8: GBK text almost never is, while GB18030
+        # decodes most UTF-8 byte runs without an error, into mojibake (a template's stale
+        # charset=gb2312 on a page the CMS now writes in UTF-8).
+        candidates.insert(0, "utf-8")
     tried = []
     for codec in candidates:
         if not codec or codec in tried:
@@ -62,14 +67,38 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
             continue
         if _control_ratio(text) > 0.05:
             raise Rejected("decode", "not_text", f"decodes as {codec} but is mostly control characters")
-        return text, codec
+        return _gb_private_use(text) if codec == "gb18030" else text, codec
     # Nothing decodes strictly: accept GB18030 or UTF-8 with a few bad bytes, refuse worse.
     for codec in ("utf-8", "gb18030"):
         text = data.decode(codec, errors="replace")
         if text.count("\ufffd") <= max(3, len(text) // 2000):
-            return text, codec
+            return _gb_private_use(text) if codec == "gb18030" else text, codec
     raise Rejected("decode", "undecodable",
                    f"bytes decode under none of {', '.join(tried)} without many errors")
+
+
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Valid UTF-8 with some multi-byte text in it (pure ASCII says nothing)."""
+    if not _HIGH_BYTE.search(data):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# GB18030 maps the GBK user-defined areas (AAA1-AFFE, F8A1-FEFE, A140-A7A0) to private-use code
+# points U+E000-U+E765 that no font shows; old pages used them for site-made glyphs and
+# indentation. 0xA3A0 (U+E5E5) is a full-width space on such pages, as WHATWG's decoder reads it.
+_GB_USER_DEFINED = re.compile("[\ue000-\ue765]")
+
+
+def _gb_private_use(text: str) -> str:
+    return _GB_USER_DEFINED.sub("", text.replace("\ue5e5", "\u3000"))
 
 
 def _looks_cjk_bytes(data: bytes) -> bool:

@@ -23,14 +23,14 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipelines.boilerplate import clean_tree, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
+from pipelines.boilerplate import clean_tree, is_data_table, table_rows, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
 from pipelines.byline import find_author, find_original_url, find_outlet
 from pipelines.dates import DATE_RE, find_date, machine_date, weak_dates
 from pipelines.decode import decode_html
 from pipelines.errors import Rejected
-from pipelines.headline import find_title
+from pipelines.headline import find_title, lines_above_text
 
-EXTRACTOR_VERSION = "1.4"
+EXTRACTOR_VERSION = "1.5"
 MIN_BODY_CHARS = 30
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
@@ -43,20 +43,12 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
     text, codec = decode_html(html, content_type)
     tree = _parse(text)
     selectors = selectors or {}
-    title = _select_text(tree, selectors.get("title")) or find_title(tree)
     stated = None if selectors.get("date") else machine_date(tree, fetched_at)
     weak = weak_dates(tree, fetched_at) if not stated and not selectors.get("date") else (None, None)
-    # Byline and date are read from the page as a reader sees it below the headline,
-    # after the related lists (with their own dates) are gone.
+    # Everything below reads the page as a reader sees it, after the related lists (with their own
+    # dates and headlines), navigation and comment lists are gone.
     clean_tree(tree)
     linear = linear_text(tree)
-    after_title = _after(linear, title)
-    date = find_date(_select_text(tree, selectors.get("date")) or after_title, url, fetched_at, stated, weak)
-    header = after_title[:800]
-    outlet = _select_text(tree, selectors.get("outlet")) or find_outlet(header) or find_outlet(linear)
-    author = _select_text(tree, selectors.get("author")) or _forum_author(tree) or find_author(header)
-    original_url = find_original_url(tree, linear, url)
-
     if selectors.get("body"):
         nodes = tree.cssselect(selectors["body"])
         paragraphs = _paragraphs_of(nodes[0]) if nodes else []
@@ -64,6 +56,19 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
         paragraphs = _forum_first_post(tree)
         if paragraphs is None:
             paragraphs = _body(tree, url)
+            paragraphs += _table_after(tree, linear, paragraphs)
+    title = _select_text(tree, selectors.get("title")) or find_title(tree, lines_above_text(tree, linear, paragraphs, url))
+    after_title = _after(linear, title)
+    if selectors.get("date"):
+        date = find_date(_select_text(tree, selectors["date"]) or "", url, fetched_at, stated, weak)
+    else:
+        header, footer = _around_text(after_title, paragraphs)
+        date = find_date(after_title, url, fetched_at, stated, weak, header=header, footer=footer)
+    header = after_title[:800]
+    outlet = _select_text(tree, selectors.get("outlet")) or find_outlet(header) or find_outlet(linear)
+    author = _select_text(tree, selectors.get("author")) or _forum_author(tree) or find_author(header)
+    original_url = find_original_url(tree, linear, url)
+
     body = "\n\n".join(clean_paragraphs(paragraphs, title))
     if len(body) < MIN_BODY_CHARS:
         raise Rejected("extract", "empty_body", f"only {len(body)} characters of article text found")
@@ -120,6 +125,28 @@ def _after(linear: str, title: str | None) -> str:
     return linear
 
 
+def _find_squashed(text: str, probe: str, start: int = 0, last: bool = False) -> tuple[int, int]:
+    """(start, end) of `probe` in `text`, allowing whitespace between its characters; (-1, -1)."""
+    if not probe:
+        return -1, -1
+    pattern = re.compile(r"[\s\u3000]*".join(re.escape(c) for c in probe))
+    hits = list(pattern.finditer(text, start)) if last else [m for m in [pattern.search(text, start)] if m]
+    return (hits[-1].start(), hits[-1].end()) if hits else (-1, -1)
+
+
+def _around_text(after_title: str, paragraphs: list[str]) -> tuple[str | None, str]:
+    """The page's text between the headline and the article's first sentence, and right after its
+    last line: where its date line and its post footer are."""
+    prose = [p for p in paragraphs if len(_squash(p)) >= 20 and re.search(r"[，。！？；,.!?]", p)]
+    if not prose:
+        return None, ""
+    begin, _ = _find_squashed(after_title, _squash(prose[0])[:12])
+    header = after_title[:begin] if begin >= 0 else None
+    _, end = _find_squashed(after_title, _squash(paragraphs[-1])[-12:], max(begin, 0), last=True)
+    footer = after_title[end:] if end >= 0 else ""
+    return header, footer
+
+
 def _select_text(tree, selector: str | None) -> str | None:
     if not selector:
         return None
@@ -132,12 +159,11 @@ def _select_text(tree, selector: str | None) -> str | None:
 
 def _body(tree, url: str | None) -> list[str]:
     """trafilatura's paragraphs, or the text-density candidate when trafilatura looks wrong."""
-    spare = copy.deepcopy(tree)
-    extracted = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
+    extracted = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False, include_tables=True,
                                     include_images=False, include_links=False, deduplicate=False,
                                     output_format="txt") or ""
     first = [p.strip() for p in extracted.split("\n") if p.strip()]
-    second = density_paragraphs(spare)
+    second = density_paragraphs(tree)
     if not second:
         return first
     if not first:
@@ -160,6 +186,32 @@ def _body(tree, url: str | None) -> list[str]:
     if len(first_text) < 0.5 * len(second_text):
         return second
     return first
+
+
+# At most this many characters between the text's last line and a data table that continues it.
+# Calibration: a notice's "附：…" line is followed directly by its table (a blank cell at most).
+MAX_GAP_BEFORE_TABLE = 20
+
+
+def _table_after(tree, linear: str, paragraphs: list[str]) -> list[str]:
+    """Rows of a data table that directly follows the text (a notice's 附表), which both
+    trafilatura and the density opinion leave out; nothing when there is none."""
+    if not paragraphs:
+        return []
+    last = _squash(paragraphs[-1])[-12:]
+    flat = _squash(linear)
+    end = flat.find(last)
+    if end < 0 or len(last) < 4:
+        return []
+    end += len(last)
+    for table in tree.iter("table"):
+        if not is_data_table(table):
+            continue
+        rows = table_rows(table)
+        start = flat.find(_squash(rows[0]), end) if rows else -1
+        if 0 <= start - end <= MAX_GAP_BEFORE_TABLE and _squash(rows[0]) not in _squash("".join(paragraphs)):
+            return rows
+    return []
 
 
 def _prose_share(lines: list[str]) -> float:
@@ -221,12 +273,32 @@ def _squash(text: str) -> str:
 # --------------------------------------------------------------------------------- forums
 
 
+# Class names of one post's text on blog and forum templates (Blogger/MT/WordPress: post-body,
+# entry-content; phpwind: tpc_content; old Discuz: t_msgfont). Repeated, they mark a page of
+# several posts (a thread, a blog's monthly archive), of which the first is the article.
+_POST_BODY_CLASS = re.compile(r"^(post[-_]?(body|content|text|message)|entry[-_]?(content|body|text)|"
+                              r"blog[-_]?(body|content|text)|tpc_content|t_msgfont|t_f)$", re.I)
+
+
 def _forum_posts(tree):
-    return tree.xpath("//*[starts-with(@id,'postmessage_')]")
+    posts = tree.xpath("//*[starts-with(@id,'postmessage_')]")
+    if posts:
+        return posts
+    by_class: dict[str, list] = {}
+    for el in tree.xpath("//body//*[@class]"):
+        for word in el.get("class").split():
+            if _POST_BODY_CLASS.match(word):
+                by_class.setdefault(word.lower(), []).append(el)
+    for els in by_class.values():
+        outer = [el for el in els if not any(a in els for a in el.iterancestors())]
+        if len(outer) >= 2:
+            return outer
+    return []
 
 
 def _forum_first_post(tree) -> list[str] | None:
-    """Discuz/phpwind threads: the first post only (replies, signatures and chrome are out)."""
+    """Threads and multi-post pages: the first post only (replies, later posts, signatures and
+    chrome are out)."""
     posts = _forum_posts(tree)
     if not posts:
         return None
