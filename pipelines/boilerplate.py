@@ -207,6 +207,8 @@ def is_data_table(table) -> bool:
 
 def table_rows(table) -> list[str]:
     """A data table as lines: one per row, its cells (and a cell's broken lines) joined by a space."""
+    for br in table.iter("br"):
+        br.tail = " " + (br.tail or "")
     out = []
     for tr in table.iter("tr"):
         cells = [re.sub(r"[\s\u3000\u00a0]+", " ", c.text_content()).strip() for c in tr if c.tag in ("td", "th")]
@@ -264,6 +266,7 @@ _LINE_PATTERNS = [
     r"返回.{1,8}[，,]\s*查看更多$",
     r"^(发布时间|发表时间|时间|日期|发布日期|更新时间)\s*[:：]",
     r"^[^，。！？]{0,20}(发表于|发布于|发帖时间|张贴于?)\s*[:：@]?\s*(19|20)\d{2}[^，。！？]{0,50}$",  # a post's footer line
+    r"^[^，。！？]{0,30}于\s*(19|20)\d{2}[^，。！？]{0,50}(发表|发布|张贴)[.。]?$",  # 本贴由某某于…在〖某版〗发表.
     r"^(分享到|分享至|扫一扫|扫描二维码|微信扫一扫|打开微信|长按识别|手机看新闻|关注公众号)",
     r"(扫一扫|二维码).{0,20}(关注|手机|分享|下载|阅读)",
     r"^(关键词|标签|Tags?)\s*[:：>]",

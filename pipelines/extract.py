@@ -169,9 +169,10 @@ def _body(tree, url: str | None) -> list[str]:
     if not first:
         return second
     first_text, second_text = _squash("".join(first)), _squash("".join(second))
-    if len(second_text) >= 60 and second_text in first_text and len(first_text) > 1.5 * len(second_text):
-        # trafilatura took the densest block and a page's worth around it; keep the rest only if it reads
-        # as prose (sentences), not as the sidebar's and toolbar's short labels, counters and links
+    if len(second_text) >= 60 and second_text in first_text and len(first_text) > len(second_text):
+        # trafilatura took the densest block and more around it (a page's worth, or a blog's tagline);
+        # keep the rest only if it reads as prose (sentences), not as the sidebar's and toolbar's
+        # short labels, counters and links
         if _prose_share([p for p in first if _squash(p) not in second_text]) < 0.5:
             return second
     if len(second_text) >= 150 and len(second_text) > 1.03 * len(first_text):

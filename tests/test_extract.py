@@ -413,3 +413,167 @@ def test_headline_reworded_above_the_text_stays_out():
     result = extract_page(page_bytes(page(body, title="阿坝县考核指标减少三分之二_示例新闻")), None)
     assert result["title"] == "阿坝县考核指标减少三分之二"
     assert body_paras(result) == PARAS
+
+
+# ------------------------------------------------------------ forums, blogs, old portals (extraction 1.5)
+
+THREAD_POST = [
+    "上周县里开了减负座谈会，我们村的文书也去了，回来说以后一个月只报一次表。",
+    "以前光是村里的各类台账就有二十多本，有的内容还重复，填完了也没人看。",
+    "希望这次能真正落实下去，让村干部多些时间跑田间地头，少些时间坐在电脑前。",
+]
+
+
+def old_bbs_thread(title_tag="江城论坛"):
+    """A 2005-style threaded BBS page: the <title> is the board's name, the thread title a centred
+    heading, the post's date only in the line after it, replies listed with their own dates."""
+    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>{title_tag}</title></head><body>
+<center><h3>村里的报表终于少了</h3></center>
+<center>[ <a href="/reply?n=88">回复本贴</a> ] [ <a href="#follow">跟从标题</a> ] [ <a href="/">返回首页</a> ]</center>
+<center><table width="95%"><tr><td><hr>{"<br><br>".join(THREAD_POST)}
+<p><center>本贴由<b>稻花香</b>于2005年6月3日21:40:12在〖<a href="/bbs/12">乡村杂谈</a>〗发表.</center>
+<hr></td></tr></table></center>
+<a name="follow">本贴跟从标题:</a><ul>
+<li><a href="89.html">我们乡也一样</a> <b>老刘</b> <i>2005年6月4日08:02:51</i></li>
+<li><a href="90.html">报表少了是好事，关键看考核</a> <b>山里人</b> <i>2005年6月4日09:15:03</i></li></ul>
+</body></html>"""
+
+
+def test_old_bbs_thread_title_over_board_name_and_date_from_the_post_line():
+    raw = old_bbs_thread().encode("gb18030")
+    result = extract_page(raw, "http://bbs.example.test/12/messages/88.html")
+    assert result["title"] == "村里的报表终于少了"  # not the board's name
+    assert result["date"] == "2005-06-03T21:40:12+08:00"  # the post's line, not a reply's
+    assert body_paras(result) == THREAD_POST
+
+
+BLOG_POST = [
+    "今天到镇里参加了一个座谈会，主题是清理面向村级的考核事项，会上大家说得很坦率。",
+    "有位村支书讲，过去一年要迎接十几次检查，每次都要准备一摞材料，现在合并成了一次。",
+    "我把会上听到的几条做法记下来，供同样在基层工作的朋友参考。",
+]
+COMMENTS = "".join(
+    f'<h4><a href="#c{i}">#</a> re: 镇里的减负座谈会 <span>2024-03-2{i} 10:0{i}</span> <a>读者{i}</a></h4>'
+    f"<p>{text}</p>" for i, text in enumerate([
+        "写得很实在，我们县也在做类似的清理，不过进度比你们慢一些，希望上面能多督促几次。",
+        "合并检查这个办法好，但是要防止一次检查变成一次加倍的材料准备，那样就没有意义了。",
+        "作为乡镇干部看了很有感触，台账少了以后，确实能多跑几户人家，听听大家的想法。",
+        "建议把清理后的事项清单公开出来，让村里的群众也能监督，看看是不是真的减下来了。",
+        "博主能不能再写写考核指标是怎么定的，我们这里还是有不少指标靠材料来打分。",
+    ], 1))
+
+
+def blog_page(title_tag="稻花香的博客"):
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title_tag}</title></head><body>
+<div id="top"><h1><a href="http://blog.example.test/daohua/">稻花香</a></h1><p>记录乡村工作的点滴</p></div>
+<div id="side"><h3>导航</h3><ul><li><a href="/">首页</a></li></ul><h3>随笔分类</h3><ul><li><a href="/c/1">乡村工作</a></li></ul></div>
+<div id="main"><div class="post"><h2><a href="http://blog.example.test/daohua/archive/2024/03/19/101.aspx">镇里的减负座谈会</a></h2>
+{"".join(f"<p>{p}</p>" for p in BLOG_POST)}
+<p class="postfoot">发表于 2024年3月19日 20:41 - (阅读:312;评论:5)</p></div>
+<div id="comments"><h3>评论</h3>{COMMENTS}</div></div></body></html>"""
+
+
+def test_blog_post_title_over_blog_name_and_comments_stay_out():
+    url = "http://blog.example.test/daohua/archive/2024/03/19/101.aspx"
+    result = extract_page(blog_page().encode(), url)
+    assert result["title"] == "镇里的减负座谈会"  # not 稻花香的博客, not a sidebar heading
+    assert body_paras(result) == BLOG_POST  # the five longer comments are not the post
+    assert result["date"] == "2024-03-19T20:41:00+08:00"
+    # without any <title> at all, the heading linked to the page itself is the post's title
+    no_title = blog_page().replace("<title>稻花香的博客</title>", "")
+    assert extract_page(no_title.encode(), url)["title"] == "镇里的减负座谈会"
+
+
+def test_blog_archive_page_gives_its_first_post():
+    posts = [("清明回乡记", "2024-04-05 21:10:33", ["清明回了一趟老家，村口的路修好了，车能直接开到家门口。",
+                                                   "村委会的墙上少了很多牌子，只留下了几块常用的，看着清爽多了。"]),
+             ("春耕时节", "2024-04-01 07:45:02", ["这几天大家都在忙着育秧，村干部也下田帮忙，很少坐在办公室了。"])]
+    blocks = "".join(
+        f'<table class="entry"><tr><td class="post-title">{t}</td><td class="post-title">{d}</td></tr>'
+        f'<tr><td class="post-body">{"<br><br>".join(ps)}</td></tr>'
+        f'<tr><td class="post-footer"><em>由稻花香张贴 @ <a href="/v?id={i}">{d}</a></em> <a href="/c?id={i}">发表评论</a></td></tr></table>'
+        for i, (t, d, ps) in enumerate(posts))
+    html = f"""<html><head><meta charset="utf-8"><title>稻花香 | blog.example.test</title></head><body>
+<table><tr><td class="side_nav">博客标题</td></tr><tr><td><strong>稻花香的小屋</strong></td></tr></table>{blocks}</body></html>"""
+    result = extract_page(html.encode(), "http://blog.example.test/archives.php?date=202404")
+    assert result["title"] == "清明回乡记"
+    assert body_paras(result) == posts[0][2]
+    assert result["date"] == "2024-04-05T21:10:33+08:00"
+
+
+NOTICE = [
+    "为做好今年乡镇干部培训工作，现将有关事项通知如下。",
+    "一、培训对象为各乡镇新任职的班子成员，每期培训五天，集中住宿。",
+    "二、报名时间为2004年6月1日至6月15日，逾期不再受理。",
+    "附：培训课程安排",
+]
+
+
+def old_gbk_portal(charset_meta='<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'):
+    """A 2004-style portal page: the <title> is the site and column, the headline only bold text in
+    a table cell, the date a bare line under it, a GBK-only (逄) and a GB18030-only (䶮) name."""
+    rows = "".join(f"<tr><td><div align=center>{a}</div></td><td>{b}<br>{c}</td><td>{d}</td></tr>" for a, b, c, d in [
+        ("日期", "课程", "内容", "授课人"), ("6月21日", "政策解读", "基层减负有关文件", "逄立新"),
+        ("6月22日", "案例交流", "清理考核事项的做法", "马䶮"), ("6月23日", "实地调研", "走访两个行政村", "县委组织部")])
+    return f"""<html><head>{charset_meta}<title>江城政务网>通知公告</title></head><body>
+<table width="778"><tr><td><a href="/">首页</a></td><td><a href="/tz/">通知公告</a></td><td><a href="/ld/">领导之窗</a></td></tr></table>
+<table width="690"><tr><td align="center"><p><strong><br>关于举办2004年乡镇干部培训班的通知</strong></p></td></tr>
+<tr><td align="center"><font size="2">2004年5月28日</font></td></tr>
+<tr><td><table width="580"><tr><td>{"<br>".join(NOTICE)}<br></td></tr></table>
+<table width="580" border="1">{rows}</table></td></tr></table>
+<table><tr><td>版权所有 江城政务网 2004</td></tr></table></body></html>"""
+
+
+def test_old_gbk_portal_headline_in_a_bold_cell_and_bare_date_line():
+    raw = old_gbk_portal().encode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("gbk")  # 䶮 is GB18030-only, under a gb2312 label
+    result = extract_page(raw, "http://www.example.test/tz/show.asp?id=77")
+    assert result["title"] == "关于举办2004年乡镇干部培训班的通知"  # not 江城政务网>通知公告
+    assert result["date"] == "2004-05-28"  # the line under the headline, not the deadline in the text
+    paras = body_paras(result)
+    assert paras[:4] == NOTICE
+    # the programme table right after "附：" is part of the notice, one line per row
+    assert paras[4:] == ["日期 课程 内容 授课人", "6月21日 政策解读 基层减负有关文件 逄立新",
+                         "6月22日 案例交流 清理考核事项的做法 马䶮", "6月23日 实地调研 走访两个行政村 县委组织部"]
+    # no charset anywhere: the bytes decide (GB18030, not mojibake)
+    bare = old_gbk_portal(charset_meta="").encode("gb18030")
+    result = extract_page(bare, None)
+    assert result["encoding"] == "gb18030" and "马䶮" in result["body"] and "逄立新" in result["body"]
+
+
+def test_utf8_bytes_under_a_stale_gb2312_label_and_gb_user_defined_bytes():
+    # "阿坝" in UTF-8 (E9 98 BF E5 9D 9D) is also three valid GB18030 pairs: the label would win
+    # and give mojibake; valid multi-byte UTF-8 is UTF-8
+    raw = '<html><head><meta charset="gb2312"></head><body>阿坝</body></html>'.encode("utf-8")
+    raw.decode("gb18030")  # no error: only the bytes' UTF-8 validity tells
+    text, codec = decode_html(raw, "text/html; charset=gb2312")
+    assert codec == "utf-8" and "阿坝" in text
+    # 0xA3A0 (an old full-width indent) and 0xAAA5 (a site-made glyph) decode only under GB18030,
+    # to private-use code points no font shows
+    gb = '<html><head><meta charset="gb2312"></head><body><p>@@阿坝县</p></body></html>'.encode("gb18030")
+    text, codec = decode_html(gb.replace(b"@@", b"\xa3\xa0\xaa\xa5"), None)
+    assert codec == "gb18030" and "<p>\u3000阿坝县</p>" in text
+
+
+def test_placeholder_titles_are_never_the_headline():
+    for placeholder in ("null", "undefined", ""):
+        html = page(article_block(), title=placeholder)
+        assert extract_page(html.encode(), None)["title"] == "阿坝县大幅精简考核指标", placeholder
+    bare = page('<div class="content">' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>", title="null")
+    assert extract_page(bare.encode(), None)["title"] is None
+
+
+def test_thread_title_label_and_comment_reviewer_lines():
+    html = page('<h1>主题: 阿坝县大幅精简考核指标</h1><div class="content">'
+                + "".join(f"<p>{p}</p>" for p in PARAS) + "<p>评论人：扎西（县委党校）卓玛（州社科院）</p></div>", title="")
+    result = extract_page(html.encode(), None)
+    assert result["title"] == "阿坝县大幅精简考核指标"
+    assert body_paras(result) == PARAS + ["评论人：扎西（县委党校）卓玛（州社科院）"]  # a programme line, not a widget
+
+
+def test_a_date_inside_the_text_is_not_the_publication_date():
+    text = ["报名时间为2024年5月6日至5月20日，请各乡镇统一组织报送。"] + PARAS
+    html = page('<h1>阿坝县大幅精简考核指标</h1><div class="content">' + "".join(f"<p>{p}</p>" for p in text) + "</div>")
+    assert extract_page(html.encode(), "http://example.test/news/abc.html")["date"] is None
