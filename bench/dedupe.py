@@ -11,10 +11,12 @@ counts how many the pair rule joins; then it archives the originals and the repr
 StoryIndex (the LSH lookup included) and counts reprints that joined their original's story.
 
 The scaling run inserts synthetic articles (generated from a vocabulary) into a real archive
-through the same path the crawl uses (StoryIndex.find_story + articles row + StoryIndex.add,
-one transaction each), planting a reprint (lead line, cut paragraph, footer) every 50 articles.
-At each checkpoint it times 1,000 inserts and reports ms/insert, resident memory, the index's
-size on disk, and the share of planted reprints found.
+(its schema built by `Archive`) through the same dedupe path the crawl uses (DedupeKeys once,
+StoryIndex.find_story + articles row + StoryIndex.add, one transaction each; the search index is
+left out), planting a reprint (lead line, cut paragraph, footer) every 50 articles. At each
+checkpoint it times 1,000 inserts and reports ms/insert, resident memory, the index's size on
+disk (`dedupe_bands` and the kept normalised texts, `dedupe_texts`), and the share of planted
+reprints found.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from pathlib import Path
 
 from _common import ROOT, rss_mb, shared_or_none, synthetic_article, synthetic_vocabulary
 
-from pipelines.dedupe import StoryIndex, body_hash, is_near_duplicate
+from pipelines.archive import Archive
+from pipelines.dedupe import DedupeKeys, is_near_duplicate
 
 
 def pair_figures() -> None:
@@ -176,18 +179,22 @@ def transformations() -> None:
             bad += is_near_duplicate(t, x)
         print(f"  {name:44s} {bad:3d}/{n:<3d}")
     # the same reprints through the archive index (LSH candidates + verification)
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, story_id INTEGER, published_at TEXT, "
-                 "site TEXT, outlet TEXT, title TEXT)")
-    index = StoryIndex(conn)
+    tmp = tempfile.TemporaryDirectory()
+    archive = Archive(Path(tmp.name) / "transforms.db")  # the archive's own schema
+    conn, index = archive.conn, archive.stories
     ids = {}
     for i, t in enumerate(texts):
-        story = index.find_story(t, None)
-        cur = conn.execute("INSERT INTO articles (body, story_id) VALUES (?, ?)", (t, None))
-        ids[i] = story or cur.lastrowid
-        conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (ids[i], cur.lastrowid))
-        index.add(cur.lastrowid, ids[i], t, None)
+        keys = DedupeKeys.of(t)
+        with archive.db.atomic():
+            story = index.find_story(keys, None)
+            cur = conn.execute("INSERT INTO articles (url, canonical_url, body, body_hash) VALUES (?, ?, ?, ?)",
+                               (f"http://bench.test/{i}", f"http://bench.test/{i}", t, keys.body_hash))
+            ids[i] = story or cur.lastrowid
+            conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (ids[i], cur.lastrowid))
+            index.add(cur.lastrowid, keys)
     joined = sum(index.find_story(x, None) == ids[i] for i, _, x in made)
+    archive.close()
+    tmp.cleanup()
     print(f"== archive: {joined}/{len(made)} reprints joined their original's story through the index "
           f"({len(set(ids.values()))} stories for {len(texts)} originals)")
 
@@ -206,12 +213,8 @@ def scaling(sizes: list[int], window: int = 1000) -> None:
     vocab = synthetic_vocabulary()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scale.db"
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, body_hash TEXT, story_id INTEGER, "
-                     "published_at TEXT, site TEXT, outlet TEXT, title TEXT)")
-        index = StoryIndex(conn)
+        archive = Archive(path)  # the archive's own schema, WAL and pragmas
+        conn, index = archive.conn, archive.stories
         recent: list[tuple[int, str]] = []
         planted = found = 0
         all_planted = all_found = 0
@@ -221,13 +224,15 @@ def scaling(sizes: list[int], window: int = 1000) -> None:
 
         def insert(body: str, expect: int | None) -> None:
             nonlocal n, planted, found, all_planted, all_found
-            conn.execute("BEGIN")
-            story = index.find_story(body, "2024-05-01T10:00:00+08:00")
-            n += 1
-            conn.execute("INSERT INTO articles (id, body, body_hash, story_id, published_at) VALUES (?, ?, ?, ?, ?)",
-                         (n, body, body_hash(body), story or n, "2024-05-01T10:00:00+08:00"))
-            index.add(n, story or n, body, "2024-05-01T10:00:00+08:00")
-            conn.execute("COMMIT")
+            keys = DedupeKeys.of(body)  # once per article, as the crawl does
+            with archive.db.atomic():
+                story = index.find_story(keys, "2024-05-01T10:00:00+08:00")
+                n += 1
+                conn.execute("INSERT INTO articles (id, url, canonical_url, body, body_hash, story_id, published_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)", (n, f"http://bench.test/{n}", f"http://bench.test/{n}",
+                                                              body, keys.body_hash, story or n,
+                                                              "2024-05-01T10:00:00+08:00"))
+                index.add(n, keys)
             if expect is not None:
                 planted += 1
                 found += story == expect
@@ -253,10 +258,10 @@ def scaling(sizes: list[int], window: int = 1000) -> None:
             for _ in range(window):
                 one()
             per = (time.perf_counter() - start) / window * 1000
-            index_mb = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'dedupe_bands%'").fetchone()[0] / 1e6 \
+            index_mb = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'dedupe_%'").fetchone()[0] / 1e6 \
                 if _has_dbstat(conn) else float("nan")
             print(f"{n:>10,} {per:>10.2f} {rss_mb():>8.0f} {index_mb:>9.0f} {found:>10}/{planted:<5} {all_found:>13}/{all_planted:<6}", flush=True)
-        conn.close()
+        archive.close()
 
 
 def _has_dbstat(conn) -> bool:

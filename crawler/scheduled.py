@@ -160,11 +160,9 @@ def main(argv: list[str] | None = None) -> int:
             return health.EXIT_PROBLEMS["cut_short"]
         archive = Archive(db)
         try:
-            problems = archive.db["runs"].get(run_id)["problems"]
+            problems = archive.runs.get(run_id)["problems"]
             code = health.exit_code(json.loads(problems or "[]"))
-            with archive.db.atomic():
-                archive.conn.execute("UPDATE runs SET exit_code = ?, log_file = ? WHERE id = ?",
-                                     (code, str(log_file), run_id))
+            archive.runs.record_exit(run_id, code, str(log_file))
             print(run_report(archive, run_id))
         finally:
             archive.close()

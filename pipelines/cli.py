@@ -34,56 +34,13 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.sites import Site
-from pipelines import classify, extract as extract_module, health, stages
-from pipelines.archive import Archive, now_iso
+from pipelines import classify, extract as extract_module, stages
+from pipelines.archive import Archive
+from pipelines.archive.reports import reprocess_report, run_report, summary_line  # noqa: F401 (the commands' text)
 
 
 class UsageError(Exception):
     """A bad argument that could only be checked against the archive: exit status 2."""
-
-
-def run_report(archive: Archive, run_id: int | None = None) -> str:
-    """A short human report of one run (default: the latest crawl) and of the archive as a whole."""
-    q = archive.conn.execute
-    if run_id is None:
-        row = q("SELECT max(id) FROM runs WHERE coalesce(kind, 'crawl') = 'crawl'").fetchone()
-        run_id = row[0] if row else None
-    if run_id is None:
-        return "The archive has no runs yet."
-    run = archive.db["runs"].get(run_id)
-    if run["kind"] == "reprocess":
-        return reprocess_report(run)
-    pages = run["pages"] if run["pages"] is not None else q("SELECT count(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0]
-    new = q("SELECT count(*) FROM pages WHERE run_id=? AND outcome='article'", (run_id,)).fetchone()[0]
-    dups = q("SELECT count(*) FROM pages WHERE run_id=? AND outcome='duplicate'", (run_id,)).fetchone()[0]
-    stats = json.loads(run["stats"] or "{}")
-    skipped = stats.get("jianfu/skipped_archived", 0)
-    reasons = q("SELECT stage, reason, count(*) FROM rejections WHERE run_id=? GROUP BY stage, reason "
-                "ORDER BY count(*) DESC", (run_id,)).fetchall()
-    total = q("SELECT count(*) FROM articles").fetchone()[0]
-    br = q("SELECT count(*) FROM articles WHERE is_burden_reduction=1").fetchone()[0]
-    clusters = q("SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id HAVING count(*) > 1)").fetchone()[0]
-    lines = [
-        f"Run {run_id} ({run['started_at']} → {run['finished_at'] or 'unfinished'}), seeds {run['seeds']}"
-        + (f", finish reason {run['finish_reason']}" if run["finish_reason"] not in (None, "finished") else ""),
-        f"  requests sent:              {run['requests'] or 0}",
-        f"  article pages fetched:      {pages}",
-        f"  new articles stored:        {new}",
-        f"  duplicates (URLs added):    {dups}",
-        f"  already archived, skipped:  {skipped}",
-        f"  refused by robots.txt:      {stats.get('robotstxt/forbidden', 0)}",
-        f"  rejections:                 {sum(r[2] for r in reasons)}",
-    ]
-    lines += [f"      {stage}/{reason}: {n}" for stage, reason, n in reasons]
-    lines += health.summary(archive.conn, run_id)
-    lines += [
-        f"Archive {archive.path}: {total} articles, {br} about burden reduction, {clusters} reprint clusters",
-    ]
-    if new == 0 and dups == 0:
-        lines.append("Nothing new: the archive already had every article this run found.")
-    lines.append(f"Explore it:  make serve   (or: .venv/bin/datasette serve {archive.path} "
-                 f"--metadata datasette/metadata.yml --plugins-dir datasette/plugins)")
-    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------ re-processing
@@ -106,16 +63,6 @@ class Progress:
 
     def finish(self, done: int, reason: str = "finished") -> None:
         self.line(done, "" if reason == "finished" else f", {reason}")
-
-
-def summary_line(counts: dict, extract: bool = True) -> str:
-    """The one-line summary of a re-processing (stdout, and `jianfu report --run ID`)."""
-    return (f"{counts['articles']} articles re-processed: {counts['text_changed']} texts changed, "
-            f"{counts['labels_changed']} burden-reduction labels changed, "
-            f"{counts['classifier_versions_updated']} classifier versions updated"
-            + (f", {counts['stories_joined']} stories joined" if extract else "")
-            + (f", {counts['extract_failed']} kept their old text (re-extraction failed)"
-               if counts["extract_failed"] else ""))
 
 
 def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = None,
@@ -176,10 +123,7 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
                  "selection": {"sites": sites, "since": since, "until": until},
                  "extractor_version": extract_module.EXTRACTOR_VERSION if extract else None,
                  "classifier_version": classify.CLASSIFIER_VERSION}
-        with archive.db.atomic():
-            archive.conn.execute(
-                "UPDATE runs SET finished_at = ?, finish_reason = ?, articles_updated = ?, stats = ? WHERE id = ?",
-                (now_iso(), reason, counts["text_changed"], json.dumps(stats, ensure_ascii=False), run_id))
+        archive.runs.finish_reprocess(run_id, reason, counts["text_changed"], stats)
     return {**counts, "run_id": run_id}
 
 
@@ -194,24 +138,6 @@ def stored_sites(archive: Archive) -> dict[str, Site]:
         except (TypeError, ValueError):
             continue
     return out
-
-
-def reprocess_report(run: dict) -> str:
-    """`jianfu report --run ID` for a re-processing run."""
-    stats = json.loads(run["stats"] or "{}")
-    sel = stats.get("selection") or {}
-    extract = stats.get("command", "reprocess") == "reprocess"
-    lines = [f"Run {run['id']}: {stats.get('command', 'reprocess')} ({run['started_at']} → "
-             f"{run['finished_at'] or 'unfinished'}), finish reason {run['finish_reason'] or 'none'}",
-             "  selection: " + ("; ".join(filter(None, [
-                 sel.get("sites") and "sites " + ", ".join(sel["sites"]),
-                 sel.get("since") and f"published from {sel['since']}",
-                 sel.get("until") and f"published until {sel['until']}"])) or "every article")]
-    if "articles" in stats:
-        lines.append("  " + summary_line(stats, extract))
-    lines.append(f"  extractor {stats.get('extractor_version') or '(not run)'}, "
-                 f"classifier {stats.get('classifier_version')}")
-    return "\n".join(lines)
 
 
 def check_sites(archive: Archive, sites: list[str] | None) -> None:

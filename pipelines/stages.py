@@ -16,42 +16,15 @@ CPU-heavy stage could move to a worker process without a redesign.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from pipelines import classify, dedupe, extract
+from pipelines.dedupe import DedupeKeys
 from pipelines.errors import Rejected, Rejection
 from pipelines.kinds import RequestKind, Stage
 
 if TYPE_CHECKING:  # crawler.sites knows no Scrapy either; imported for the type only
     from crawler.sites import Site
-
-
-@dataclass
-class DedupeKeys:
-    """Everything the archive dedupes an article on, computed once per article.
-
-    `urls` maps every URL that led to the page (as linked, after redirects) to its canonical
-    form under the site's rules; `normalised` is the body as reprints are compared, `body_hash`
-    its hash (equal hashes: one article), `bands` its near-duplicate index keys.
-    """
-
-    canonical_url: str
-    urls: dict[str, str]
-    normalised: str
-    body_hash: str
-
-    @cached_property
-    def bands(self) -> list[int]:
-        return dedupe.band_keys(self.normalised)
-
-    @classmethod
-    def of(cls, body: str, urls: list[str], canonical: Callable[[str], str]) -> "DedupeKeys":
-        urls = list(dict.fromkeys(u for u in urls if u))
-        normalised = dedupe.normalise(body)
-        return cls(canonical_url=canonical(urls[0]) if urls else "",
-                   urls={u: canonical(u) for u in urls},
-                   normalised=normalised, body_hash=dedupe.hash_normalised(normalised))
 
 
 @dataclass

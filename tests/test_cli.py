@@ -207,8 +207,8 @@ def test_reextraction_updates_hash_and_near_duplicate_index(crawled, tmp_path):
     with archive.db.atomic():  # what an older extractor stored, and indexed
         archive.conn.execute("UPDATE articles SET body = ?, body_hash = ? WHERE id = ?",
                              (old_text, dedupe.body_hash(old_text), aid))
-        archive.stories.remove(aid, body)
-        archive.stories.add(aid, story, old_text, None)
+        archive.stories.remove(aid)
+        archive.stories.add(aid, old_text)
     assert archive.stories.find_story(old_text, None) == story
     assert archive.stories.find_story(body, None) is None
     archive.close()
@@ -241,8 +241,8 @@ def test_reextracted_reprint_joins_its_story(crawled, tmp_path):
     with archive.db.atomic():
         q("UPDATE articles SET body = ?, body_hash = ?, story_id = ? WHERE id = ?",
           (old_text, dedupe.body_hash(old_text), reprint, reprint))
-        archive.stories.remove(reprint, body)
-        archive.stories.add(reprint, reprint, old_text, None)
+        archive.stories.remove(reprint)
+        archive.stories.add(reprint, old_text)
         dedupe.update_story(archive.conn, story)
         dedupe.update_story(archive.conn, reprint)
     stories_before = dict(q("SELECT id, story_id FROM articles WHERE id != ?", (reprint,)))

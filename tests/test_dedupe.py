@@ -3,7 +3,7 @@
 import pytest
 
 from pipelines.archive import Archive
-from pipelines.dedupe import StoryIndex, body_hash, canonical_url, is_near_duplicate
+from pipelines.dedupe import DedupeKeys, StoryIndex, body_hash, canonical_url, is_near_duplicate
 
 ORIGINAL = (
     "今年以来，宁洱县把为基层减负作为作风建设的重点，全县发文数量同比下降三成，开到乡镇的会议下降四成。\n\n"
@@ -111,7 +111,8 @@ def test_story_ids_in_the_archive_and_stable_on_rerun(tmp_path):
         archive.store_page(article(f"http://c.test/{i}.html", LOOKALIKES[kind], "2024-03-03T09:00:00+08:00"), run)
     rows = {r["url"]: r["story_id"] for r in archive.db["articles"].rows}
     first = rows["http://a.test/1.html"]
-    assert first == 1
+    # the original founds its own story (its story id is its article id)
+    assert first == archive.conn.execute("SELECT id FROM articles WHERE url = 'http://a.test/1.html'").fetchone()[0]
     reprint_urls = [u for u in rows if u.startswith("http://b.test/")]
     assert all(rows[u] == first for u in reprint_urls)
     lookalike_stories = [rows[u] for u in rows if u.startswith("http://c.test/")]
@@ -127,12 +128,15 @@ def test_story_ids_in_the_archive_and_stable_on_rerun(tmp_path):
 
 
 def test_index_finds_candidates_without_scanning(tmp_path):
+    """EXPLAIN the very query `StoryIndex.candidates` issues: primary-key range reads, no scan."""
     archive = Archive(tmp_path / "a.db")
-    index = StoryIndex(archive.conn)
-    plan = archive.conn.execute(
-        "EXPLAIN QUERY PLAN SELECT article_id FROM dedupe_bands WHERE band IN (1, 2) GROUP BY article_id").fetchall()
-    assert any(str(row[-1]).startswith("SEARCH") and "PRIMARY KEY" in str(row[-1]) for row in plan)
-    assert index.find_story(ORIGINAL, None) is None  # empty index: nothing to join
+    keys = DedupeKeys.of(ORIGINAL).bands
+    plan = archive.conn.execute("EXPLAIN QUERY PLAN " + StoryIndex.candidates_query(len(keys)), keys).fetchall()
+    details = [str(row[-1]) for row in plan]
+    assert any(d.startswith("SEARCH dedupe_bands") and "PRIMARY KEY" in d for d in details), details
+    assert not any(d.startswith("SCAN dedupe_bands") for d in details), details
+    assert archive.stories.find_story(ORIGINAL, None) is None  # empty index: nothing to join
+    archive.close()
 
 
 def test_why_look_alikes_stay_apart():
@@ -142,70 +146,71 @@ def test_why_look_alikes_stay_apart():
     assert compare(normalise(ORIGINAL), normalise(LOOKALIKES["same template, another county"]))[1].startswith("names")
 
 
+def stored(archive, url, body, date):
+    """Store one article through the archive; its id."""
+    run = archive.start_run("test", [])
+    assert archive.store_page(article(url, body, date), run) == "article"
+    return archive.conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()[0]
+
+
 def test_partial_reprint_needs_a_close_date(tmp_path):
     """A version sharing only part of its text joins within a month, not a year later."""
-    import sqlite3
-    conn = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
-    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, published_at TEXT, story_id INTEGER, "
-                 "site TEXT, outlet TEXT, title TEXT)")
-    index = StoryIndex(conn)
-    conn.execute("INSERT INTO articles VALUES (1, ?, '2024-03-01T09:00:00+08:00', 1, 'a', NULL, 't')", (ORIGINAL,))
-    index.add(1, 1, ORIGINAL, "2024-03-01T09:00:00+08:00")
+    archive = Archive(tmp_path / "a.db")
+    first = stored(archive, "http://a.test/1.html", ORIGINAL, "2024-03-01T09:00:00+08:00")
     half = "\n\n".join(paragraphs(ORIGINAL)[:3]) + "\n\n" + LOOKALIKES["same topic, another article"]
-    assert index.find_story(half, "2024-03-10T09:00:00+08:00") == 1
-    assert index.find_story(half, "2024-09-10T09:00:00+08:00") is None
-    assert index.find_story(REPRINTS["cut paragraph"], "2024-09-10T09:00:00+08:00") == 1
+    assert archive.stories.find_story(half, "2024-03-10T09:00:00+08:00") == first
+    assert archive.stories.find_story(half, "2024-09-10T09:00:00+08:00") is None
+    assert archive.stories.find_story(REPRINTS["cut paragraph"], "2024-09-10T09:00:00+08:00") == first
+    archive.close()
 
 
 CRASH = """
-import os, sqlite3, sys
+import os, sys
 sys.path.insert(0, {root!r})
-from pipelines.dedupe import StoryIndex
-conn = sqlite3.connect({db!r}, isolation_level=None)
-index = StoryIndex(conn)
-conn.execute("BEGIN")
-conn.execute("INSERT INTO articles (id, body, published_at, story_id) VALUES (2, ?, NULL, 2)", (sys.argv[1],))
-index.add(2, 2, sys.argv[1], None)
-os._exit(9)  # killed after the index write, before the commit
+from pipelines.archive import Archive
+from tests.test_dedupe import article
+archive = Archive({db!r})
+run = archive.start_run("crash", [])
+with archive.db.atomic():  # the page's own transaction nests inside this one
+    archive.store_page(article("http://b.test/2.html", sys.argv[1], None), run)
+    assert archive.conn.execute("SELECT count(*) FROM dedupe_bands WHERE article_id = 2").fetchone()[0] > 0
+    os._exit(9)  # killed after the article and index writes, before the commit
 """
 
 
 def test_crash_between_index_and_article_writes_leaves_both_consistent(tmp_path):
-    import sqlite3
     import subprocess
     import sys
     from pathlib import Path
 
     db = tmp_path / "a.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, published_at TEXT, story_id INTEGER, "
-                 "site TEXT, outlet TEXT, title TEXT)")
-    index = StoryIndex(conn)
-    conn.execute("BEGIN")
-    conn.execute("INSERT INTO articles (id, body, story_id) VALUES (1, ?, 1)", (ORIGINAL,))
-    index.add(1, 1, ORIGINAL, None)
-    conn.execute("COMMIT")
+    archive = Archive(db)
+    first = stored(archive, "http://a.test/1.html", ORIGINAL, None)
     root = str(Path(__file__).resolve().parents[1])
-    child = subprocess.run([sys.executable, "-c", CRASH.format(root=root, db=str(db)), LOOKALIKES["same topic, another article"]])
+    child = subprocess.run([sys.executable, "-c", CRASH.format(root=root, db=str(db)),
+                            LOOKALIKES["same topic, another article"]])
     assert child.returncode == 9
+    conn = archive.conn
     indexed = {r[0] for r in conn.execute("SELECT DISTINCT article_id FROM dedupe_bands")}
-    assert indexed == {r[0] for r in conn.execute("SELECT id FROM articles")} == {1}
-    assert StoryIndex(conn).find_story(REPRINTS["excerpt"], None) == 1
+    assert indexed == {r[0] for r in conn.execute("SELECT id FROM articles")} == {first}
+    assert {r[0] for r in conn.execute("SELECT article_id FROM dedupe_texts")} == {first}
+    assert StoryIndex(conn).find_story(REPRINTS["excerpt"], None) == first
+    archive.close()
 
 
 def test_index_rebuilds_itself_when_its_parameters_change(tmp_path):
-    import sqlite3
-    conn = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
-    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, published_at TEXT, story_id INTEGER, "
-                 "site TEXT, outlet TEXT, title TEXT)")
-    conn.execute("INSERT INTO articles (id, body, story_id) VALUES (1, ?, 1)", (ORIGINAL,))
-    conn.execute("CREATE TABLE dedupe_meta (key TEXT PRIMARY KEY, value TEXT)")
-    conn.execute("INSERT INTO dedupe_meta VALUES ('index_version', 'older')")
-    index = StoryIndex(conn)
-    assert index.find_story(REPRINTS["editor footer"], None) == 1
-    index.remove(1, ORIGINAL)
-    assert index.find_story(REPRINTS["editor footer"], None) is None
+    archive = Archive(tmp_path / "a.db")
+    first = stored(archive, "http://a.test/1.html", ORIGINAL, None)
+    with archive.db.atomic():
+        archive.conn.execute("UPDATE dedupe_meta SET value = 'older' WHERE key = 'index_version'")
+        archive.conn.execute("DELETE FROM dedupe_bands")
+    archive.close()
+    archive = Archive(tmp_path / "a.db")  # sees the other version: rebuilds from `articles`
+    assert archive.stories.find_story(REPRINTS["editor footer"], None) == first
+    archive.stories.remove(first)
+    assert archive.stories.find_story(REPRINTS["editor footer"], None) is None
+    assert archive.conn.execute("SELECT count(*) FROM dedupe_bands").fetchone()[0] == 0
+    archive.close()
 
 
 def test_a_date_swapped_in_the_opening_words_is_another_event():

@@ -5,9 +5,14 @@ latest run is judged to be. The crawl-level checks are in tests/test_scheduled.p
 """
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from pipelines import health
 from pipelines.archive import Archive
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def history(tmp_path, site_runs, finish_reason="finished", stats=None):
@@ -20,13 +25,13 @@ def history(tmp_path, site_runs, finish_reason="finished", stats=None):
                "articles_new": 5, "duplicates": 0, "rejections": 0, "empty_body": 0, "no_date": 0, **figures}
         site_stats = {f"jianfu/site/demo/{k}": row[k] for k in ("requests", "responses_ok", "responses_error", "failures")}
         archive.finish_run(run_id, {**site_stats, **(stats or {})}, finish_reason)
-        # pages and articles of these runs are not in the archive: set the stored figures directly
+        # pages and articles of these runs are not in the archive: set the stored figures directly,
+        # then judge the run again as `finish_run` does
         with archive.db.atomic():
             archive.conn.execute("UPDATE run_sites SET pages = ?, articles_new = ?, empty_body = ?, no_date = ? "
                                  "WHERE run_id = ?", (row["pages"], row["articles_new"], row["empty_body"],
                                                       row["no_date"], run_id))
-            problems = health.check_run(archive.conn, run_id)
-            archive.conn.execute("UPDATE runs SET problems = ? WHERE id = ?", (json.dumps(problems), run_id))
+        archive.runs.judge(run_id)
     return archive, run_id
 
 
@@ -90,10 +95,13 @@ def test_problems_and_their_exit_codes(tmp_path):
 
 
 def test_a_run_left_open_by_a_dead_process_is_closed_as_killed(tmp_path):
-    archive = Archive(tmp_path / "archive.db")
-    run = archive.start_run("seeds.toml", ["demo"])
-    with archive.db.atomic():
-        archive.conn.execute("UPDATE runs SET pid = 2147483646 WHERE id = ?", (run,))  # no such process
+    db = tmp_path / "archive.db"
+    # a run opened by a process that then died without closing it
+    opened = subprocess.run([sys.executable, "-c", "import sys; from pipelines.archive import Archive; "
+                             f"print(Archive({str(db)!r}).start_run('seeds.toml', ['demo']))"],
+                            cwd=ROOT, capture_output=True, text=True, check=True)
+    run = int(opened.stdout)
+    archive = Archive(db)
     alive = archive.start_run("seeds.toml", ["demo"])  # our own pid: alive, left open
     assert archive.close_stale_runs() == []
     row = archive.db["runs"].get(run)

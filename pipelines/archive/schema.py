@@ -1,0 +1,209 @@
+"""The tables of archive.db and how an archive of any age reaches them: sqlite-utils'
+own migrations (`sqlite_utils.migrations.Migrations`, recorded in `_sqlite_migrations`).
+
+Add a change as a new migration at the end, never by editing an applied one: an archive made
+by any earlier version is brought up to date when it is opened, in one write transaction
+(`BEGIN IMMEDIATE`, so two processes opening a new archive at once cannot both apply it).
+The story index (`pipelines.dedupe.index`) and the search index (`pipelines.search`) create
+their own tables: they are derived data, rebuilt when their version changes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("jianfu-archive")
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT DEFAULT 'crawl',  -- crawl | reprocess
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    finish_reason TEXT,         -- finished | shutdown (signal) | closespider_* | killed | ...
+    seeds TEXT,
+    sites TEXT,                 -- JSON list of site names crawled
+    pid INTEGER,                -- the process that ran it (an unfinished run whose process is gone was killed)
+    requests INTEGER,           -- requests sent (navigation + article)
+    responses TEXT,             -- JSON: responses by HTTP status, plus "error" for no response
+    pages INTEGER,              -- article pages fetched in this run
+    articles_new INTEGER,
+    articles_updated INTEGER,   -- a re-fetched article whose text changed
+    duplicates INTEGER,
+    rejections INTEGER,
+    rejections_by_reason TEXT,  -- JSON: {"fetch/http_500": 3, ...}
+    problems TEXT,              -- JSON list: why the run was not a success (see pipelines/health.py)
+    exit_code INTEGER,          -- what bin/scheduled-crawl exited with
+    log_file TEXT,
+    stats TEXT                  -- JSON: Scrapy's stats, or the re-processing counts
+);
+CREATE TABLE IF NOT EXISTS run_sites (
+    run_id INTEGER REFERENCES runs(id),
+    site TEXT,
+    requests INTEGER,           -- requests sent to the site
+    responses_ok INTEGER,       -- responses with status < 400
+    responses_error INTEGER,    -- responses with status >= 400
+    failures INTEGER,           -- no response at all (DNS, timeout, refused)
+    pages INTEGER,              -- article pages stored
+    articles_new INTEGER,
+    duplicates INTEGER,
+    rejections INTEGER,
+    empty_body INTEGER,         -- extract/empty_body rejections
+    no_date INTEGER,            -- new articles without a publication date
+    PRIMARY KEY (run_id, site)
+);
+CREATE TABLE IF NOT EXISTS site_alerts (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id),
+    site TEXT,
+    alert TEXT,                 -- site_failed | no_new_articles | empty_bodies_rising | dates_failing
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS site_alerts_run ON site_alerts(run_id);
+-- Article URLs discovered but not yet stored: a killed run's discoveries are fetched by the next.
+CREATE TABLE IF NOT EXISTS queue (
+    url TEXT PRIMARY KEY,
+    site TEXT,
+    found_via TEXT,
+    run_id INTEGER,
+    discovered_at TEXT,
+    attempts INTEGER DEFAULT 0  -- runs that tried to resume it
+);
+CREATE TABLE IF NOT EXISTS sites (
+    name TEXT PRIMARY KEY,
+    display_name TEXT,
+    region TEXT,
+    config TEXT                 -- JSON: the seeds entry as loaded
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    response_url TEXT,
+    site TEXT,
+    status INTEGER,
+    headers TEXT,               -- JSON
+    encoding TEXT,
+    body BLOB,                  -- zlib-compressed raw bytes as received
+    body_size INTEGER,
+    fetched_at TEXT,
+    run_id INTEGER REFERENCES runs(id),
+    outcome TEXT,               -- article | duplicate | rejected
+    article_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS pages_url ON pages(url);
+CREATE INDEX IF NOT EXISTS pages_run ON pages(run_id);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL UNIQUE,
+    site TEXT,
+    title TEXT,
+    published_at TEXT,
+    month TEXT,
+    outlet TEXT,
+    author TEXT,
+    original_url TEXT,
+    body TEXT,
+    body_hash TEXT,
+    story_id INTEGER,
+    is_burden_reduction INTEGER,
+    br_score REAL,
+    topics TEXT,
+    regions TEXT,
+    evidence TEXT,
+    extractor_version TEXT,
+    classifier_version TEXT,
+    page_id INTEGER REFERENCES pages(id),
+    first_seen_run INTEGER REFERENCES runs(id),
+    fetched_at TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_body_hash ON articles(body_hash);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_at);
+CREATE TABLE IF NOT EXISTS article_urls (
+    url TEXT PRIMARY KEY,
+    canonical_url TEXT,
+    article_id INTEGER REFERENCES articles(id),
+    run_id INTEGER REFERENCES runs(id),
+    first_seen_at TEXT
+);
+CREATE INDEX IF NOT EXISTS article_urls_canonical ON article_urls(canonical_url);
+CREATE TABLE IF NOT EXISTS rejections (
+    id INTEGER PRIMARY KEY,
+    page_id INTEGER REFERENCES pages(id),
+    url TEXT,
+    site TEXT,
+    run_id INTEGER REFERENCES runs(id),
+    stage TEXT,
+    reason TEXT,
+    detail TEXT,
+    at TEXT
+);
+CREATE INDEX IF NOT EXISTS rejections_run ON rejections(run_id);
+"""
+
+
+def statements(script: str) -> list[str]:
+    """The complete SQL statements of a script, one by one (executescript would commit the
+    migration's transaction halfway)."""
+    out, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    return out
+
+
+@MIGRATIONS()
+def m001_tables(db: sqlite_utils.Database) -> None:
+    """The tables as of the first release with migrations (IF NOT EXISTS: older archives
+    already have them)."""
+    for statement in statements(TABLES):
+        db.execute(statement)
+
+
+# Columns added to `runs` after its first release.
+RUNS_COLUMNS_ADDED = {
+    "kind": "TEXT DEFAULT 'crawl'", "finish_reason": "TEXT", "pid": "INTEGER", "requests": "INTEGER",
+    "responses": "TEXT", "articles_updated": "INTEGER", "rejections_by_reason": "TEXT", "problems": "TEXT",
+    "exit_code": "INTEGER", "log_file": "TEXT",
+}
+
+
+@MIGRATIONS()
+def m002_runs_columns(db: sqlite_utils.Database) -> None:
+    """An archive from before runs had kinds, finish reasons, problems and exit codes."""
+    have = set(db["runs"].columns_dict)
+    for name, decl in RUNS_COLUMNS_ADDED.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
+
+
+def connect(path: str) -> sqlite_utils.Database:
+    """Open (or create) an archive: WAL, so Datasette reads while a crawl writes; a busy timeout
+    for the moments two writers meet; every pending migration applied."""
+    db = sqlite_utils.Database(path)
+    db.conn.execute("PRAGMA busy_timeout = 10000")
+    db.enable_wal()
+    db.conn.execute("PRAGMA synchronous = NORMAL")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply pending migrations; their names."""
+    if not MIGRATIONS.pending(db):
+        return []
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        names = [m.name for m in MIGRATIONS.pending(db)]  # again, now that we hold the write lock
+        MIGRATIONS.apply(db)
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    return names
