@@ -4,7 +4,12 @@ BOT_NAME = "jianfu-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = "jianfu-archive/0.1 (+research archive of news on 基层减负)"
+# Who runs this crawler: a page a site's webmaster can read (what is crawled, why, how to reach
+# you). Set your own: here, or `-s CONTACT_URL=https://your.org/crawler`; the user agent (plain
+# ASCII, as HTTP headers must be) is built from it unless USER_AGENT itself is set.
+CONTACT_URL = "https://example.org/jianfu-archive"
+USER_AGENT_TEMPLATE = "jianfu-archive/0.1 (+{contact}; research archive of Chinese news on reducing burdens at the grassroots)"
+USER_AGENT = USER_AGENT_TEMPLATE.format(contact=CONTACT_URL)
 ROBOTSTXT_OBEY = True
 
 AUTOTHROTTLE_ENABLED = True

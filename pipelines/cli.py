@@ -5,6 +5,8 @@
     jianfu reclassify [--db archive.db] [SELECTION]    re-run only the classifier; report labels that changed
     jianfu backup     [--db archive.db] --to PATH [--keep N]
                                                        consistent copy of a live archive (SQLite's backup API)
+    jianfu check-site NAME|URL [--seeds PATH] [--delay S]
+                                                       try a site online before adding it (crawler/check_site.py)
 
 SELECTION (default: every article):
     --site NAME         only this site's articles (repeatable)
@@ -239,7 +241,13 @@ def main(argv: list[str] | None = None) -> int:
         if name == "backup":
             p.add_argument("--to", required=True, help="file, or directory (ending in /) for archive-<time>.db")
             p.add_argument("--keep", type=int, metavar="N", help="keep only the newest N backups in the directory")
+    from crawler import check_site  # online and archive-free: its own module (crawler/check_site.py)
+
+    check_site.add_arguments(sub.add_parser("check-site", help="try a site before adding it to the seeds "
+                                                              "(online, polite, never writes an archive)"))
     args = parser.parse_args(argv)
+    if args.command == "check-site":
+        return check_site.run(args)
     if args.command in ("reprocess", "reclassify") and args.since and args.until and args.since > args.until:
         subs[args.command].error(f"--since {args.since} is after --until {args.until}")
     if args.command == "backup" and args.keep is not None and args.keep < 1:

@@ -51,6 +51,10 @@ def test_good_file_loads_with_defaults(tmp_path):
         (('region = "湖北省"', 'region = "湖北省"\nmax_pages = 3'), "max_pages", "unknown field"),
         (('region = "湖北省"', 'region = "湖北省"\nencoding = "klingon-8"'), "encoding", "unknown encoding"),
         (('region = "湖北省"', 'region = "湖北省"\nselectors = { headline = "h1" }'), "selectors", "unknown key"),
+        (('region = "湖北省"', 'region = "湖北省"\ndownload_delay = -1'), "download_delay", "number of seconds"),
+        (('region = "湖北省"', 'region = "湖北省"\nconcurrency = 0'), "concurrency", "positive integer"),
+        (('region = "湖北省"', 'region = "湖北省"\nproxy = "127.0.0.1:3128"'), "proxy", "not a proxy URL"),
+        (('region = "湖北省"', 'region = "湖北省"\nhome = "www.example.cn"'), "home", "not an absolute http(s) URL"),
     ],
 )
 def test_bad_entries_name_file_site_and_field(tmp_path, edit, field, why):

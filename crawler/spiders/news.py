@@ -75,6 +75,11 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if settings.getpriority("USER_AGENT") < settings.getpriority("CONTACT_URL") and settings.get("CONTACT_URL"):
+            # -s CONTACT_URL=… without -s USER_AGENT=…: the user agent names the new contact
+            template = settings.get("USER_AGENT_TEMPLATE") or "jianfu-archive (+{contact})"
+            settings.set("USER_AGENT", template.format(contact=settings.get("CONTACT_URL")), priority="spider")
         # Per-site politeness: one download slot per site that sets a delay or a concurrency
         # (settings are still open here; Scrapy freezes them after creating the spider).
         slots = {f"site:{s.name}": {k: v for k, v in (("delay", s.download_delay), ("concurrency", s.concurrency))
