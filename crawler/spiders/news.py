@@ -76,7 +76,8 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        if settings.getpriority("USER_AGENT") < settings.getpriority("CONTACT_URL") and settings.get("CONTACT_URL"):
+        if settings.get("CONTACT_URL") and \
+                (settings.getpriority("USER_AGENT") or 0) < (settings.getpriority("CONTACT_URL") or 0):
             # -s CONTACT_URL=… without -s USER_AGENT=…: the user agent names the new contact
             template = settings.get("USER_AGENT_TEMPLATE") or "jianfu-archive (+{contact})"
             settings.set("USER_AGENT", template.format(contact=settings.get("CONTACT_URL")), priority="spider")
