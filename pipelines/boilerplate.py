@@ -40,11 +40,24 @@ _FOOTER_WORDS = {"footer", "foot"}
 # Words that name a list of readers' comments. Such a list can hold more prose than the post above
 # it (a blog post of 4 paragraphs, 63 comments), so "it holds the article" is not enough to keep it.
 _COMMENT_WORDS = {"comment", "comments", "pinglun", "reply", "feedback"}
-# Calibration: the shortest post on the dev pages whose comments out-weigh it has ~400 characters
-# of prose; 80 is the prose of two short sentences — less than that outside the comment list
-# means the list is the page's only text (a page whose wrapper happens to be called "comment").
+# Less prose than two short sentences outside the list means the list is the page's only text (a
+# page whose wrapper happens to be called "comment"). The dev post it was set on has ~400
+# characters beside its comments; dev figures hold from 20 to 300.
 MIN_PROSE_BESIDE_COMMENTS = 80
 _META_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}")
+# ---- thresholds (docs/extraction.md: what each guards, the dev sweep, the failure it was set on)
+# A <form> holding at least this much prose (or the article's paragraphs) wraps the page: kept.
+MIN_FORM_PROSE = 80
+# A block that starts with a 相关新闻/热点推荐… heading is dropped when over 30 % links or shorter
+# than 3000 characters (a long, prose-heavy block under such a heading is an article).
+MAX_HEADED_LINK_SHARE, MAX_HEADED_CHARS = 0.3, 3000
+# A 您所在的位置 line longer than this is not a breadcrumb.
+MAX_BREADCRUMB_CHARS = 200
+# A noisy-named block still holds the article when it has ≥ 3 paragraphs over 40 characters and
+# under 20 % links ("content-side").
+ARTICLE_PARAGRAPHS, ARTICLE_PARAGRAPH_CHARS, ARTICLE_LINK_SHARE = 3, 40, 0.2
+# A footer-named block of at most 120 characters with a date and ≤ 2 links is the date line.
+MAX_META_LINE, MAX_META_LINKS = 120, 2
 _HIDDEN = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "article", "section", "blockquote")
 
@@ -99,7 +112,7 @@ def clean_tree(tree) -> None:
     for el in list(tree.iter("form")):
         # ASP.NET and CMS templates wrap the whole page, or the article, in one <form>:
         # keep its content then; search and comment forms are dropped.
-        if _holds_article(el) or _prose_length(el) >= 80:
+        if _holds_article(el) or _prose_length(el) >= MIN_FORM_PROSE:
             el.drop_tag()
         else:
             _drop(el)
@@ -125,10 +138,10 @@ def clean_tree(tree) -> None:
             continue
         headed = el.tag in ("div", "ul", "ol", "table", "section", "dl")
         if headed and _NOISE_HEADINGS.match(_heading_text(el)):
-            if _link_density(el) > 0.3 or len(el.text_content()) < 3000:
+            if _link_density(el) > MAX_HEADED_LINK_SHARE or len(el.text_content()) < MAX_HEADED_CHARS:
                 _drop(el)
         elif (headed or el.tag in ("p", "span", "td")) and _LOCATION.match(_own_lead(el)) \
-                and len(re.sub(r"\s", "", el.text_content())) < 200:
+                and len(re.sub(r"\s", "", el.text_content())) < MAX_BREADCRUMB_CHARS:
             _drop(el)  # "您所在的位置：首页 > 快讯 > 公司": a breadcrumb, whatever its class
     unwrap_layout_tables(tree)
     paragraph_divs(tree)
@@ -158,8 +171,8 @@ def paragraph_divs(tree) -> None:
 
 def _holds_article(el) -> bool:
     """A noisy-named wrapper that still holds most of the page's paragraphs (e.g. id="content-side")."""
-    paragraphs = [p for p in el.iter("p") if len(p.text_content().strip()) > 40]
-    return len(paragraphs) >= 3 and _link_density(el) < 0.2
+    paragraphs = [p for p in el.iter("p") if len(p.text_content().strip()) > ARTICLE_PARAGRAPH_CHARS]
+    return len(paragraphs) >= ARTICLE_PARAGRAPHS and _link_density(el) < ARTICLE_LINK_SHARE
 
 
 def _prose_length(el) -> int:
@@ -180,14 +193,14 @@ def _prose_beside(tree, el) -> int:
 def _is_meta_line(el) -> bool:
     """A short block with a date and few links: the byline/date line of an article, not a page footer."""
     text = re.sub(r"\s", "", el.text_content())
-    return 0 < len(text) <= 120 and bool(_META_DATE.search(text)) and len(list(el.iter("a"))) <= 2 \
+    return 0 < len(text) <= MAX_META_LINE and bool(_META_DATE.search(text)) and len(list(el.iter("a"))) <= MAX_META_LINKS \
         and not re.search(r"(版权|Copyright|ICP|©)", text, re.I)
 
 
 # A data table (a notice's 附表, a programme list) has at least this many rows of at least this
-# many cells, none longer than MAX_DATA_CELL characters, and few links. Calibration: the smallest
-# data table in the dev notices has 40 rows of 5-6 cells; 3 × 3 keeps a small results table while
-# a layout table (one or two columns of blocks) never qualifies; link-heavy grids are navigation.
+# many cells, none longer than MAX_DATA_CELL characters, and few links. The dev notice's table has
+# 43 rows; 3 × 3 keeps a small results table, while a layout table (one or two
+# columns of blocks) never qualifies and link-heavy grids are navigation.
 MIN_DATA_ROWS, MIN_DATA_CELLS, MAX_DATA_CELL, MAX_DATA_LINK_SHARE = 3, 3, 120, 0.2
 
 

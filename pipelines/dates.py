@@ -216,11 +216,9 @@ def find_date(text_after_title: str, url: str | None, fetched_at: str | None = N
     return _fmt(*found) if found else None
 
 
-# How far after the headline a labelled date is looked for, and a date with a time of day.
-# Calibration: on the corpus the date line sits within 300 characters of the headline; 1500 lets a
-# short post's footer ("发表于 …") count as labelled, 600 keeps times of related items out.
+# How far after the headline a labelled date is looked for, and a date with a time of day (the
+# values of extraction 1.4, kept: a short post's footer "发表于 …" falls inside 1500 characters).
 HEAD_CHARS, TIMED_CHARS = 1500, 600
-# How much of the text after the article's last line is its footer. Calibration: the post footers
-# on the dev pages ("本贴由…于…发表", "发表于 …") start within 40 characters of the text's end and
-# a reply's own date follows after ~150; 120 takes the first and not the second.
+# How much of the text after the article's last line is its footer: a post's own "发表于 …" /
+# "本贴由…于…发表" line comes first, the replies' dates after it. Dev: 40-400 give the same figures.
 FOOT_CHARS = 120

@@ -31,7 +31,18 @@ from pipelines.errors import Rejected
 from pipelines.headline import find_title, lines_above_text
 
 EXTRACTOR_VERSION = "1.5"
+# Fewer characters of article text than this is a rejection (extract/empty_body): one sentence.
+# The shortest real body in the corpus has 105 characters, an empty template page has none.
 MIN_BODY_CHARS = 30
+# A 相关/版权/专题 line ends the article only past this share of its text (before it, the line is an
+# in-body box to skip). Dev figures hold from 0.2 to 0.4 and fall at 0.6 (the closing block
+# no longer ends one dev page, whose body F1 drops to 0.64).
+STOP_LINE_AFTER = 0.4
+# A line under the headline that is a date with at most this much else (来源, a time) is dropped.
+MAX_DATE_LINE, MAX_DATE_LINE_REST = 40, 12
+# A reworded headline above the text: ≥ 8 characters, 0.75-1.3 × the headline's length and a
+# SequenceMatcher ratio ≥ 0.7 (set on the print-edition rewording in tests/test_extract.py).
+VARIANT_MIN_CHARS, VARIANT_LENGTHS, VARIANT_RATIO = 8, (0.75, 1.3), 0.7
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
                "article", "ul", "ol", "dd", "dt", "blockquote", "header", "footer", "form", "center", "pre"}
@@ -157,6 +168,25 @@ def _select_text(tree, selector: str | None) -> str | None:
 # --------------------------------------------------------------------------------- body
 
 
+# ---- thresholds of the body cascade. docs/extraction.md lists every one with the sweep on the dev
+# pages (the range over which the dev figures stay the same) and the failure it was set on.
+# The density opinion needs this much prose to exist, and this much to overrule trafilatura on
+# coverage (short pages, where one caption more or less swings every ratio, stay trafilatura's).
+MIN_DENSITY_PROSE, MIN_OVERRULE_CHARS = 60, 150
+# Extra lines trafilatura adds around the densest block stay only when at least half of them (by
+# characters) are sentences: a sidebar, toolbar or tagline is labels, an article's lead is prose.
+MIN_PROSE_SHARE = 0.5
+# "trafilatura skipped a lead box": the density block is > 3 % longer and ≥ 97 % of trafilatura's
+# text lies inside it (dev figures fall from 1.1 up: that rule stops firing on a page that needs it).
+LEAD_BOX_GAIN, LEAD_BOX_INSIDE = 1.03, 0.97
+# trafilatura picked the wrong block: it covers under 60 % of the densest block (dev figures fall
+# from 0.8 up: right picks with a skipped caption start to be overruled), or returns under half.
+MIN_COVERAGE, MIN_LENGTH_RATIO = 0.6, 0.5
+# Prose is a paragraph of ≥ 20 characters with sentence punctuation; a paragraph over half links,
+# or with under 10 characters outside links, is a list or widget; unpunctuated text weighs 0.3.
+MIN_PROSE_PARAGRAPH, MAX_LINK_SHARE, MIN_OWN_CHARS, UNPUNCTUATED_WEIGHT = 20, 0.5, 10, 0.3
+
+
 def _body(tree, url: str | None) -> list[str]:
     """trafilatura's paragraphs, or the text-density candidate when trafilatura looks wrong."""
     extracted = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False, include_tables=True,
@@ -169,28 +199,28 @@ def _body(tree, url: str | None) -> list[str]:
     if not first:
         return second
     first_text, second_text = _squash("".join(first)), _squash("".join(second))
-    if len(second_text) >= 60 and second_text in first_text and len(first_text) > len(second_text):
+    if len(second_text) >= MIN_DENSITY_PROSE and second_text in first_text and len(first_text) > len(second_text):
         # trafilatura took the densest block and more around it (a page's worth, or a blog's tagline);
         # keep the rest only if it reads as prose (sentences), not as the sidebar's and toolbar's
         # short labels, counters and links
-        if _prose_share([p for p in first if _squash(p) not in second_text]) < 0.5:
+        if _prose_share([p for p in first if _squash(p) not in second_text]) < MIN_PROSE_SHARE:
             return second
-    if len(second_text) >= 150 and len(second_text) > 1.03 * len(first_text):
+    if len(second_text) >= MIN_OVERRULE_CHARS and len(second_text) > LEAD_BOX_GAIN * len(first_text):
         inside = sum(len(_squash(p)) for p in first if _squash(p) in second_text) / max(1, len(first_text))
         missed = [p for p in second if _squash(p) not in first_text]
-        if inside >= 0.97 and _prose_share(missed) >= 0.5:
+        if inside >= LEAD_BOX_INSIDE and _prose_share(missed) >= MIN_PROSE_SHARE:
             return second  # the same block, but trafilatura skipped some of its prose (a lead box)
-    if len(second_text) >= 150:
+    if len(second_text) >= MIN_OVERRULE_CHARS:
         covered = sum(len(_squash(p)) for p in second if _squash(p) in first_text) / max(1, len(second_text))
-        if covered < 0.6:  # trafilatura missed most of the densest block: it picked the wrong one
+        if covered < MIN_COVERAGE:  # trafilatura missed most of the densest block: it picked the wrong one
             return second
-    if len(first_text) < 0.5 * len(second_text):
+    if len(first_text) < MIN_LENGTH_RATIO * len(second_text):
         return second
     return first
 
 
-# At most this many characters between the text's last line and a data table that continues it.
-# Calibration: a notice's "附：…" line is followed directly by its table (a blank cell at most).
+# At most this many characters between the text's last line and a data table that continues it:
+# a notice's "附：…" line is followed directly by its table (a blank cell at most).
 MAX_GAP_BEFORE_TABLE = 20
 
 
@@ -218,7 +248,7 @@ def _table_after(tree, linear: str, paragraphs: list[str]) -> list[str]:
 def _prose_share(lines: list[str]) -> float:
     """The share of `lines` (by characters) that reads as sentences rather than labels and links."""
     total = sum(len(_squash(p)) for p in lines)
-    prose = sum(len(_squash(p)) for p in lines if len(_squash(p)) >= 20 and re.search(r"[，。！？；]", p))
+    prose = sum(len(_squash(p)) for p in lines if len(_squash(p)) >= MIN_PROSE_PARAGRAPH and re.search(r"[，。！？；]", p))
     return prose / total if total else 0.0
 
 
@@ -247,7 +277,7 @@ def density_paragraphs(tree) -> list[str]:
             score += _prose_chars(None, lead)
         if score > best_score:
             best, best_score = parent, score
-    if best is None or best_score < 60:
+    if best is None or best_score < MIN_DENSITY_PROSE:
         return []
     return _paragraphs_of(best)
 
@@ -257,10 +287,10 @@ def _prose_chars(el, text: str) -> float:
     if total == 0:
         return 0
     links = sum(len(_squash(a.text_content())) for a in el.iter("a")) if el is not None else 0
-    if links / total > 0.5 or total - links < 10:
+    if links / total > MAX_LINK_SHARE or total - links < MIN_OWN_CHARS:
         return 0
     punct = len(re.findall(r"[，。；！？、,.]", text))
-    return total - links if punct else (total - links) * 0.3
+    return total - links if punct else (total - links) * UNPUNCTUATED_WEIGHT
 
 
 def _paragraphs_of(el) -> list[str]:
@@ -338,7 +368,7 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
     seen = 0
     for i, raw in enumerate(paragraphs):
         seen += len(_squash(raw))
-        if out and is_stop_line(raw) and seen - len(_squash(raw)) >= 0.4 * total:
+        if out and is_stop_line(raw) and seen - len(_squash(raw)) >= STOP_LINE_AFTER * total:
             break  # a 相关/版权/专题 block after the text: the article has ended
         p = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
         if not p:
@@ -358,7 +388,7 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
             continue
         if not out and re.fullmatch(r"[【\[][^】\]]{1,12}[】\]]", sp):
             continue  # a column tag above the text: 【新春走基层】
-        if not out and len(sp) < 40 and DATE_RE.search(p) and len(DATE_RE.sub("", sp)) < 12:
+        if not out and len(sp) < MAX_DATE_LINE and DATE_RE.search(p) and len(DATE_RE.sub("", sp)) < MAX_DATE_LINE_REST:
             continue  # a date line under the headline
         if out and sp == _squash(out[-1]):
             continue
@@ -368,9 +398,10 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
 
 def _headline_variant(sp: str, nt: str) -> bool:
     """A short line, no sentence, that reads as the headline with a word or two changed."""
-    if len(nt) < 8 or len(sp) < 8 or "。" in sp or not 0.75 * len(nt) <= len(sp) <= 1.3 * len(nt):
+    low, high = VARIANT_LENGTHS
+    if len(nt) < VARIANT_MIN_CHARS or len(sp) < VARIANT_MIN_CHARS or "。" in sp or not low * len(nt) <= len(sp) <= high * len(nt):
         return False
-    return difflib.SequenceMatcher(None, sp, nt, autojunk=False).ratio() >= 0.7
+    return difflib.SequenceMatcher(None, sp, nt, autojunk=False).ratio() >= VARIANT_RATIO
 
 
 def _without_split_headline(paragraphs: list[str], nt: str) -> list[str]:

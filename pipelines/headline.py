@@ -189,15 +189,15 @@ def find_title(tree, above: list[str] | None = None) -> str | None:
     return None if is_placeholder(cleaned) else cleaned
 
 
-# A headline has at least this many characters (normalised). Calibration: the shortest true
-# headline on the extraction corpus has 6 (二十三、感赞); 5 keeps it, while column labels of
-# 2-4 characters (导航, 存档, 随笔分类) stay out.
+# A headline has at least this many characters (normalised): the shortest true headline on the
+# corpus has 6 (二十三、感赞), sidebar labels have 2-4 (导航, 存档, 随笔分类). Dev: 4 and 5 give the
+# same figures, 8 loses a headline.
 MIN_HEADLINE_CHARS = 5
 # The longest line taken for a headline above the text; longer lines are prose or lead-ins.
 MAX_HEADLINE_CHARS = 80
-# How many lines above the first line of text are searched for the headline. Calibration: on the
-# dev pages the post title sits 1-7 lines above the text (poster name, rank, date, 楼层 lines
-# between them on forums).
+# How many lines above the first line of text are searched for the headline (forums put the
+# poster's name, rank, score and 楼层 lines between them). Dev: 4-12 give the same figures; 30
+# reaches a sidebar heading on one page.
 LINES_ABOVE_TEXT = 12
 
 
