@@ -9,7 +9,7 @@ PORT   ?= 8765
 
 SERVE_PORT ?= 8001
 
-.PHONY: install demo demo-web crawl test serve reprocess bench browser clean
+.PHONY: install demo demo-web crawl test serve reprocess train bench browser clean
 
 install: $(STAMP)
 
@@ -51,6 +51,9 @@ browser:                ## Debian's Chromium, for the tests that look at pages i
 
 reprocess: $(STAMP)     ## re-run extraction, dedupe and classification over the stored raw pages
 	$(PY) -m pipelines.cli reprocess --db $(DB)
+
+train: $(STAMP)         ## re-fit the classifier on ../shared/corpus (writes pipelines/data/classifier_model.json)
+	$(PY) -m pipelines.cli train-classifier --corpus ../shared/corpus
 
 bench: $(STAMP)         ## print the benchmark figures (extraction, classify, dedupe, search)
 	$(PY) -m pip install -q -e '.[test,bench]'

@@ -7,6 +7,9 @@
                                                        consistent copy of a live archive (SQLite's backup API)
     jianfu check-site NAME|URL [--seeds PATH] [--delay S]
                                                        try a site online before adding it (crawler/check_site.py)
+    jianfu train-classifier [--corpus ../shared/corpus] [--out PATH]
+                                                       fit the classifier's weights on the labelled corpus
+                                                       (writes pipelines/data/classifier_model.json)
 
 SELECTION (default: every article):
     --site NAME         only this site's articles (repeatable)
@@ -218,6 +221,18 @@ def backup(db: str | Path, to: str | Path, keep: int | None = None) -> tuple[Pat
 
 # ------------------------------------------------------------------------------------ main
 
+def train_classifier(corpus: str, out: str | None) -> int:
+    """`jianfu train-classifier`: see pipelines/classify_train.py for the split and the choices."""
+    from pipelines import classify_train
+
+    missing = [name for name in classify_train.CORPUS_FILES if not (Path(corpus) / name).is_file()]
+    if missing:
+        print(f"jianfu train-classifier: {', '.join(missing)} not found in {corpus} (pass --corpus DIR)", file=sys.stderr)
+        return 2
+    classify_train.train(Path(corpus), Path(out) if out else None)
+    return 0
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -229,8 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, help_ in [("report", "summarise a run"),
                         ("reprocess", "re-extract, re-dedupe and re-classify stored pages"),
                         ("reclassify", "re-classify archived articles"),
-                        ("backup", "consistent copy of the archive (SQLite backup API)")]:
+                        ("backup", "consistent copy of the archive (SQLite backup API)"),
+                        ("train-classifier", "fit the classifier on the labelled corpus")]:
         p = subs[name] = sub.add_parser(name, help=help_)
+        if name == "train-classifier":
+            p.add_argument("--corpus", default="../shared/corpus", help="labelled corpus directory (default: %(default)s)")
+            p.add_argument("--out", help="model file to write (default: the one the classifier loads)")
+            continue
         p.add_argument("--db", default="archive.db", help="path to archive.db (default: %(default)s)")
         if name == "report":
             p.add_argument("--run", type=int, help="run id (default: the latest crawl)")
@@ -252,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         subs[args.command].error(f"--since {args.since} is after --until {args.until}")
     if args.command == "backup" and args.keep is not None and args.keep < 1:
         subs["backup"].error("--keep: must be at least 1")
+    if args.command == "train-classifier":
+        return train_classifier(args.corpus, args.out)
     if not Path(args.db).exists():
         print(f"jianfu: no archive at {args.db}; run a crawl first (make demo, or scrapy crawl news)", file=sys.stderr)
         return 2
