@@ -70,6 +70,15 @@ class Progress:
         self.line(done, "" if reason == "finished" else f", {reason}")
 
 
+def _count_flip(flips: dict, old: dict, verdict: dict) -> None:
+    """The slice of a changed label is the topic of whichever verdict says burden-reduction."""
+    gained = bool(verdict["is_burden_reduction"])
+    topics = verdict.get("topics") if gained else json.loads(old.get("topics") or "[]")
+    for topic in topics or ["(no topic)"]:
+        f = flips.setdefault(topic, {"gained": 0, "lost": 0})
+        f["gained" if gained else "lost"] += 1
+
+
 def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = None,
               since: str | None = None, until: str | None = None, progress=None) -> dict:
     """Re-run extraction (optional), dedupe and classification over the selected archived articles.
@@ -86,7 +95,7 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
     selected = sites or [r[0] for r in archive.conn.execute(
         "SELECT DISTINCT site FROM articles WHERE site IS NOT NULL ORDER BY site")]
     counts = {"articles": 0, "text_changed": 0, "labels_changed": 0, "classifier_versions_updated": 0,
-              "extractor_versions_updated": 0, "stories_joined": 0, "extract_failed": 0}
+              "extractor_versions_updated": 0, "stories_joined": 0, "extract_failed": 0, "label_flips": {}}
     total = archive.count_article_pages(sites, since, until)
     last_id = archive.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
     bar = Progress(command, total, progress)
@@ -112,6 +121,7 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
                 verdict = stages.classify_article({"title": old["title"], "body": old["body"]})
             if int(bool(verdict["is_burden_reduction"])) != old["is_burden_reduction"]:
                 counts["labels_changed"] += 1
+                _count_flip(counts["label_flips"], old, verdict)
             if verdict["classifier_version"] != old["classifier_version"]:
                 counts["classifier_versions_updated"] += 1
             if archive.update_article(old["id"], new_article, verdict, rejoin=extract, keys=keys,

@@ -257,3 +257,135 @@ def test_passing_paragraph_keeps_its_evidence():
     v = classify(*HELD_OUT_NEGATIVES["passing-paragraph"])
     assert "为基层减负" in v.evidence["terms"] and v.evidence["sentences_carrying"] <= 2
     assert v.evidence["sentences_total"] >= 15
+
+
+# --- one test per rule of pipelines/data/classify_rules.toml (each fails when its rule is removed) ---
+# Sentences written for these tests. They test the sentence analysis directly: the learnt model
+# may still get a whole article right without a rule, the rule's own effect is what is pinned here.
+
+import tomllib
+from importlib import resources
+
+from pipelines import classify as clf
+from pipelines.vocabulary import lexicon
+
+
+def sentence(text):
+    return clf._analyse_sentence(text)
+
+
+def test_rule_grassroots_gives_weaker_terms_their_full_weight():
+    outside, inside = sentence("机关清理台账，合并报表。"), sentence("村里清理台账，合并报表。")
+    assert inside.weight > outside.weight > 0
+    assert inside.concepts and not outside.concepts  # paraphrase counts only about 基层
+
+
+def test_rule_cutting_separates_the_campaign_from_ordinary_ledgers():
+    ordinary, cut = sentence("驻村工作队为每户建立台账。"), sentence("驻村工作队把每户的台账合并为一本。")
+    assert cut.weight > ordinary.weight > 0
+    assert "records" in cut.concepts and not ordinary.concepts
+
+
+def test_rule_remedies_count_without_a_cutting_verb():
+    s = sentence("乡镇推行准入制度。")
+    assert s.terms == ["准入"] and s.weight == lexicon()["准入"][0]
+
+
+def test_rule_borrowable_words_drop_out_of_a_borrowed_sentence():
+    s = sentence("挂牌督办的问题要按期整改，乡镇的台账和工作群也要压减。")
+    assert "台账" not in s.terms and "工作群" in s.terms and s.cancelled_by is None
+
+
+def test_rule_false_compounds():
+    s = sentence("乡镇推行一表通查，减少重复检查。")
+    assert "一表通" not in s.terms
+
+
+@pytest.mark.parametrize("sense,text", [
+    ("enterprise", "今年为企业减负一百亿元。"),
+    ("schoolwork", "学校为学生减负，控制书面作业。"),
+    ("public-cost", "医保新政为患者减负，报销比例提高。"),
+    ("environment", "为洱海减负，入湖污染物下降。"),
+])
+def test_rule_other_sense(sense, text):
+    s = sentence(text)
+    assert s.cancelled_by == sense and s.weight == 0 and not s.concepts
+
+
+@pytest.mark.parametrize("kind,text", [
+    ("supervision", "省里对这处隐患挂牌督办。"),
+    ("inspection-praise", "大督查发现的典型经验做法予以表扬，检查考核结果公开。"),
+    ("appointment", "该同志拟任乡镇党委书记，考核指标位列前茅。"),
+])
+def test_rule_borrowed(kind, text):
+    s = sentence(text)
+    assert s.cancelled_by == kind and s.weight == 0
+
+
+CONCEPT_SENTENCES = {
+    "meetings-documents": "县里精简面向乡镇的会议和文件。",
+    "inspections": "对乡镇的考核评比一律合并。",
+    "records": "村里要填的表格减少了一半。",
+    "digital": "不得要求村干部在微信群里截图。",
+    "responsibility": "不得以属地为名把责任推给乡镇。",
+    "admission": "未经审核的事项不得交给社区。",
+    "plaques-certificates": "村里门口的牌子清理到四块，不再开具无谓证明。",
+    "secondment": "严禁长期从乡镇借调干部。",
+    "quotas": "不得向村里摊派招商指标。",
+}
+
+
+@pytest.mark.parametrize("concept", sorted(CONCEPT_SENTENCES))
+def test_rule_concept(concept):
+    assert concept in sentence(CONCEPT_SENTENCES[concept]).concepts
+    # the same object, not cut and not at 基层, is ordinary news
+    assert not sentence("全国人大常委会召开会议审议文件。").concepts
+
+
+def test_every_rule_in_the_data_file_has_its_test():
+    raw = tomllib.loads(resources.files("pipelines").joinpath("data/classify_rules.toml").read_text(encoding="utf-8"))
+    names = set(raw) - {"other_sense", "borrowed", "concepts"}
+    tested = {"grassroots", "cutting", "remedies", "borrowable", "false_compounds"}
+    assert names == tested
+    assert set(raw["other_sense"]) == {"enterprise", "schoolwork", "public-cost", "environment"}
+    assert set(raw["borrowed"]) == {"supervision", "inspection-praise", "appointment"}
+    assert set(raw["concepts"]) == set(CONCEPT_SENTENCES)
+
+
+def test_min_sentences_keeps_a_one_line_brief_from_full_coverage():
+    a = clf.analyse("", "乡镇干部说为基层减负让人有感。")
+    assert len(a.sentences) == 1 and a.features["lex_coverage"] < 1.0
+
+
+def test_passing_share_flags_a_long_story_with_one_paragraph():
+    a = clf.analyse(*HELD_OUT_NEGATIVES["passing-paragraph"])
+    mass = sum(s.weight for s in a.sentences if s.weight >= clf.CARRYING_WEIGHT)
+    assert a.features["passing"] == 1.0 and a.features["lex_mass"] < 0.9 * min(mass, 14) / 14  # scaled down
+    b = clf.analyse(*POSITIVES["文山会海"])
+    assert b.features["passing"] == 0.0
+
+
+# --- the learnt model ---
+
+def test_score_is_the_calibrated_probability_and_the_evidence_decides():
+    v = classify("某镇的一周", "镇里规定，部门要乡镇报送的表格一律先经审核，同类表格合并，不再重复报送。"
+                 "镇干部说，每周填表的时间从两天减到半天，多出的时间用来走访群众。")
+    assert v.score == round(clf.probability(v.evidence["log_odds"]), 4)
+    assert v.evidence["concepts"] and v.evidence["sentences"] and v.evidence["deciding"]
+    assert set(v.evidence["features"]) >= set(clf.FEATURES)
+
+
+def test_model_file_holds_weights_and_single_words_only():
+    m = clf.model()
+    assert m["features"] == clf.FEATURES and len(m["dense_weights"]) == len(clf.FEATURES)
+    assert len(m["vocabulary"]) == len(m["bow_weights"]) == len(m["idf"])
+    assert all(len(w) <= 10 for w in m["vocabulary"])  # words, never a sentence of the corpus
+
+
+def test_version_is_a_hash_of_the_rules_terms_and_model():
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in ("classify_rules.toml", "jianfu_terms.txt", "classifier_model.json"):
+        h.update(name.encode() + b"\0" + resources.files("pipelines").joinpath("data", name).read_bytes())
+    assert CLASSIFIER_VERSION == "lr-2.0+" + h.hexdigest()[:10]

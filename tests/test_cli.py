@@ -1,6 +1,7 @@
 """The commands a user runs: `make demo`'s module twice, and `jianfu` report/reprocess/reclassify/backup."""
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -61,6 +62,10 @@ def test_reclassify_reports_changed_labels(crawled, tmp_path):
         before_text = c.execute("SELECT group_concat(body) FROM articles").fetchone()[0]
     out = run("-m", "pipelines.cli", "reclassify", "--db", str(db))
     assert "3 burden-reduction labels changed" in out and "0 texts changed" in out
+    # by topic slice: each flip counted under the topics of the verdict that says burden-reduction
+    by_topic = re.search(r"labels changed by topic: (.*)", out).group(1)
+    flips = [(int(g), int(l)) for g, l in re.findall(r" \+(\d+) -(\d+)", by_topic)]
+    assert flips and sum(g + l for g, l in flips) >= 3, by_topic
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT group_concat(body) FROM articles").fetchone()[0] == before_text
     assert "labels changed" in run("-m", "pipelines.cli", "reclassify", "--db", str(db))

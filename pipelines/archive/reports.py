@@ -58,7 +58,17 @@ def summary_line(counts: dict, extract: bool = True) -> str:
             f"{counts['classifier_versions_updated']} classifier versions updated"
             + (f", {counts['stories_joined']} stories joined" if extract else "")
             + (f", {counts['extract_failed']} kept their old text (re-extraction failed)"
-               if counts["extract_failed"] else ""))
+               if counts["extract_failed"] else "")
+            + flips_line(counts.get("label_flips") or {}))
+
+
+def flips_line(flips: dict) -> str:
+    """Labels that changed, by topic slice: `+n` became burden-reduction, `-n` no longer are."""
+    if not flips:
+        return ""
+    parts = [f"{topic} +{f['gained']} -{f['lost']}"
+             for topic, f in sorted(flips.items(), key=lambda kv: -sum(kv[1].values()))]
+    return "\n  labels changed by topic: " + ", ".join(parts)
 
 
 def reprocess_report(run: dict) -> str:

@@ -13,7 +13,8 @@ import zlib
 from datetime import datetime, timedelta
 
 # The article columns re-processing compares with its new result (id first).
-COLUMNS = ("id", "title", "body", "story_id", "is_burden_reduction", "extractor_version", "classifier_version")
+COLUMNS = ("id", "title", "body", "story_id", "is_burden_reduction", "extractor_version", "classifier_version",
+           "topics")
 
 
 def where(sites=None, since: str | None = None, until: str | None = None) -> tuple[str, list]:
