@@ -90,6 +90,7 @@ def rules() -> dict:
         "remedies": frozenset(raw["remedies"]),
         "borrowable": frozenset(raw["borrowable"]),
         "false_compounds": re.compile(raw["false_compounds"]),
+        "speaker": re.compile(raw["speaker"]),
         "other_sense": [(k, re.compile(v)) for k, v in raw["other_sense"].items()],
         "borrowed": [(k, re.compile(v)) for k, v in raw["borrowed"].items()],
         "concepts": [(k, re.compile(v)) for k, v in raw["concepts"].items()],
@@ -194,7 +195,8 @@ def _analyse_sentence(text: str) -> Sentence:
     other = next((k for k, rule in r["other_sense"] if rule.search(text)), None)
     if other is None and grassroots:
         if cutting:
-            s.concepts = [k for k, rule in r["concepts"] if rule.search(text)]
+            told = r["speaker"].sub("", text)
+            s.concepts = [k for k, rule in r["concepts"] if rule.search(told)]
         s.burden = burden
     if not terms:
         return s

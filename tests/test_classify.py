@@ -301,6 +301,12 @@ def test_rule_false_compounds():
     assert "一表通" not in s.terms
 
 
+def test_rule_speaker_is_not_an_object_cut():
+    said = sentence("会议强调，要为基层减负，让乡镇干部多办实事。")
+    cut = sentence("县里要求压减乡镇的会议，为基层减负。")
+    assert "meetings-documents" not in said.concepts and "meetings-documents" in cut.concepts
+
+
 @pytest.mark.parametrize("sense,text", [
     ("enterprise", "今年为企业减负一百亿元。"),
     ("schoolwork", "学校为学生减负，控制书面作业。"),
@@ -345,7 +351,7 @@ def test_rule_concept(concept):
 def test_every_rule_in_the_data_file_has_its_test():
     raw = tomllib.loads(resources.files("pipelines").joinpath("data/classify_rules.toml").read_text(encoding="utf-8"))
     names = set(raw) - {"other_sense", "borrowed", "concepts"}
-    tested = {"grassroots", "cutting", "remedies", "borrowable", "false_compounds"}
+    tested = {"grassroots", "cutting", "remedies", "borrowable", "false_compounds", "speaker"}
     assert names == tested
     assert set(raw["other_sense"]) == {"enterprise", "schoolwork", "public-cost", "environment"}
     assert set(raw["borrowed"]) == {"supervision", "inspection-praise", "appointment"}
