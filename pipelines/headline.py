@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipelines.boilerplate import is_boilerplate_line, is_byline_line
+
 _SEPARATORS = re.compile(r"\s*(?:_+|\||｜|－|—|–|-{1,2}|::|»|>|＞)\s*|\s{2,}")
 _SITE_WORDS = re.compile(r"(网|新闻|频道|中心|在线|门户|日报|晚报|早报|时报|客户端|首页|论坛|资讯|官网|政府|"
                          r"Powered|Discuz|\.com|\.cn|社区|电视台|广播|报业|传媒|融媒|之窗|之声|新浪|搜狐|腾讯|网易|凤凰)",
@@ -240,7 +242,7 @@ def lines_above_text(tree, linear: str, paragraphs: list[str], url: str | None =
         if not MIN_HEADLINE_CHARS <= len(n) <= MAX_HEADLINE_CHARS or n not in shown:
             continue
         if _NOT_HEADLINE.search(text) or _is_date_line(n) or n.endswith("。") or looks_like_site_name(text, set()) \
-                or _BLOG_NAME.search(text):
+                or _BLOG_NAME.search(text) or is_byline_line(text) or is_boilerplate_line(text):
             continue
         out.append(text)
     return out

@@ -577,3 +577,12 @@ def test_a_date_inside_the_text_is_not_the_publication_date():
     text = ["报名时间为2024年5月6日至5月20日，请各乡镇统一组织报送。"] + PARAS
     html = page('<h1>阿坝县大幅精简考核指标</h1><div class="content">' + "".join(f"<p>{p}</p>" for p in text) + "</div>")
     assert extract_page(html.encode(), "http://example.test/news/abc.html")["date"] is None
+
+
+def test_a_bold_byline_above_the_text_is_not_the_headline():
+    # the <title> names only the site; between the real headline and the text, a bold reporter line
+    body = ('<table><tr><td align="center"><b>阿坝县大幅精简考核指标</b></td></tr>'
+            '<tr><td><strong>本报记者 卓玛 王强</strong></td></tr><tr><td>'
+            + "<br>".join(PARAS) + "</td></tr></table>")
+    result = extract_page(page_bytes(page(body, title="阿坝日报")), None)
+    assert result["title"] == "阿坝县大幅精简考核指标"
