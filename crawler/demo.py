@@ -47,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
     db = Path(args.db).resolve()
-    with tempfile.TemporaryDirectory() as tmp, server.start(args.port) as web:
+    try:
+        web = server.start(args.port)
+    except server.PortBusy:
+        print(f"make demo: {server.busy_message(args.port, 'demo')}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp, web:
         print(f"demo news web on {web.base_url}; crawling into {db} …", flush=True)
         done = crawl(seeds_for(web.base_url, Path(tmp)), db)
     if done.returncode != 0:

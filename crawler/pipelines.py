@@ -3,6 +3,9 @@
 It hands each `PageItem` and its site's seeds entry to the processing chain (extract, dedupe
 keys, classify: plain functions that know nothing about Scrapy, and which `jianfu reprocess`
 calls the same way), writes the result with `Archive.store`, and opens and closes the run.
+What it hands on — and so what Scrapy's feed exports (`-O x.jsonl`) write — is the archived
+article (`crawler.items.ArticleItem`); a refused page or another URL of an archived article is
+dropped from the export (it is in the archive all the same).
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.items import ArticleItem
 from crawler.middlewares import archive_enabled, crawl_archive
 from pipelines import stages
+from pipelines.kinds import Outcome
 
 
 class ArchivePipeline:
@@ -45,7 +50,10 @@ class ArchivePipeline:
         processed = stages.process_page(asdict(item), site)
         outcome = self.archive.store(processed, self.run_id)
         self.crawler.stats.inc_value(f"jianfu/outcome/{outcome}")
-        return item
+        if outcome not in (Outcome.ARTICLE, Outcome.UPDATED):
+            raise DropItem(f"not exported ({outcome}): {item.url}", log_level="DEBUG")
+        article_id = self.archive.archived_article(item.url)
+        return ArticleItem.from_row(self.archive.db["articles"].get(article_id), item.url)
 
     def spider_closed(self, spider, reason):
         stats = {k: v for k, v in self.crawler.stats.get_stats().items()

@@ -8,6 +8,7 @@ a link with tracking parameters reaches the same page, as on a real site.
 
 from __future__ import annotations
 
+import errno
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -95,8 +96,24 @@ class DemoServer:
         self.stop()
 
 
+class PortBusy(OSError):
+    """The port is taken (another demo web, or any other program)."""
+
+
+def busy_message(port: int, target: str) -> str:
+    """What to tell a person whose port is taken, and how to pick another."""
+    return (f"port {port} on 127.0.0.1 is already in use (another `make demo-web`, or another program: "
+            f"`ss -ltnp 'sport = :{port}'` shows which). Pick another port: make {target} PORT={port + 1}")
+
+
 def start(port: int = 0, verbose: bool = False) -> DemoServer:
-    """Start serving in a background thread; returns once the socket is listening."""
-    server = DemoServer(port, verbose)
+    """Start serving in a background thread; returns once the socket is listening.
+    Raises PortBusy when the port is taken."""
+    try:
+        server = DemoServer(port, verbose)
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortBusy(exc.errno, f"port {port} is in use") from None
+        raise
     server.thread.start()
     return server
