@@ -283,3 +283,9 @@ def test_progress_lines():
     assert len(five_thousand) == 10 and five_thousand[1] == "reprocess: 1000/5000 articles (20%)"
     assert len(lines(100_000)) == 20  # every 5%: fewer lines than every 500 articles
     assert lines(0) == ["reprocess: 0/0 articles (100%)"]
+
+
+def test_train_classifier_without_a_corpus_says_what_is_missing(tmp_path):
+    code, out, err = jianfu("train-classifier", "--corpus", str(tmp_path), "--out", str(tmp_path / "m.json"))
+    assert code == 2 and "classify-train.jsonl" in err and "--corpus" in err
+    assert not (tmp_path / "m.json").exists()
