@@ -37,7 +37,7 @@ serve: $(STAMP)         ## explore $(DB) in Datasette on http://127.0.0.1:$(SERV
 	@# through a link called archive.db (SQLite follows it; its WAL stays next to the real file)
 	@db="$(DB)"; case "$$(basename "$$db")" in archive.db) ;; *) \
 		dir=$$(mktemp -d); ln -s "$$(realpath "$$db")" "$$dir/archive.db"; db="$$dir/archive.db";; esac; \
-	exec $(VENV)/bin/datasette serve "$$db" --metadata datasette/metadata.yml --plugins-dir datasette/plugins \
+	exec $(VENV)/bin/datasette serve "$$db" --metadata datasette/metadata.yml --plugins-dir datasette/plugins --template-dir datasette/templates \
 		--host 127.0.0.1 --port $(SERVE_PORT) --setting sql_time_limit_ms 5000 \
 		--setting suggest_facets off --setting facet_time_limit_ms 150 --setting truncate_cells_html 300
 

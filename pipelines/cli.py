@@ -3,6 +3,8 @@
     jianfu report     [--db archive.db] [--run ID]     what the last crawl (or a given run) did
     jianfu reprocess  [--db archive.db] [SELECTION]    re-run extraction, dedupe and classification over stored raw pages
     jianfu reclassify [--db archive.db] [SELECTION]    re-run only the classifier; report labels that changed
+    jianfu export     [--db archive.db] [--format jsonl|csv] [--since D] [--until D] [--search Q]
+                                                       articles for analysis elsewhere (pipelines/export.py)
     jianfu backup     [--db archive.db] --to PATH [--keep N]
                                                        consistent copy of a live archive (SQLite's backup API)
     jianfu check-site NAME|URL [--seeds PATH] [--delay S]
@@ -39,7 +41,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.sites import Site
-from pipelines import classify, extract as extract_module, stages
+from pipelines import classify, export, extract as extract_module, stages
 from pipelines.archive import Archive
 from pipelines.archive.reports import reprocess_report, run_report, summary_line  # noqa: F401 (the commands' text)
 
@@ -275,9 +277,12 @@ def main(argv: list[str] | None = None) -> int:
 
     check_site.add_arguments(sub.add_parser("check-site", help="try a site before adding it to the seeds "
                                                               "(online, polite, never writes an archive)"))
+    export.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "check-site":
         return check_site.run(args)
+    if args.command == "export":
+        return export.run(args)
     if args.command in ("reprocess", "reclassify") and args.since and args.until and args.since > args.until:
         subs[args.command].error(f"--since {args.since} is after --until {args.until}")
     if args.command == "backup" and args.keep is not None and args.keep < 1:

@@ -18,10 +18,13 @@ terms stay whole words (一票否决, 文山会海, 小马拉大车).
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
 
-from pipelines.vocabulary import to_simplified, tokenizer
+from pipelines.vocabulary import _t2s, to_simplified, tokenizer
 
 FTS_TABLE = "articles_fts"
 # Ids of articles inserted, changed or deleted, in order: lets a reader that keeps columns in
@@ -29,6 +32,9 @@ FTS_TABLE = "articles_fts"
 CHANGES_TABLE = "articles_fts_changes"
 # One-character function words carry nothing in a query of several words.
 _STOP = set("的了和与及在是对把被为上下中之其也而并或等")
+# Characters of article text shown around the first match in a result list (two lines of a
+# 560 px column at 15 px type).
+SNIPPET_WIDTH = 80
 
 
 def _is_word(tok, w: str) -> bool:
@@ -79,20 +85,154 @@ def _quote(w: str) -> str:
     return '"' + w.replace('"', '""') + '"'
 
 
-def fts_query(query: str) -> str:
-    """A reader's query as an FTS5 expression: every word must occur, as a word of the index or
-    as all of its parts; quoted, so no FTS syntax leaks from user input."""
+def fold(text: str) -> str:
+    """A query as the index spells it: traditional characters always folded to simplified (a
+    query is too short for `to_simplified`'s guess), full-width forms narrowed, lower case."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def _words(text: str) -> list[str]:
     tok = tokenizer()
-    words = [w.lower() for w in tok.cut(to_simplified(query or ""), HMM=True) if re.search(r"\w", w)]
-    kept = [w for w in words if w not in _STOP] or words
-    clauses = []
-    for w in dict.fromkeys(kept):
-        parts = _parts(w) if len(w) > 2 else [w]
-        if len(parts) > 1:
-            clauses.append(f"({_quote(w)} OR ({' AND '.join(_quote(p) for p in parts)}))")
+    words = [w for w in tok.cut(fold(text), HMM=True) if re.search(r"\w", w)]
+    return [w for w in words if w not in _STOP] or words
+
+
+@dataclass
+class Group:
+    """Terms that must all occur (words; quoted phrases, exact) and terms that must not."""
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+# A quoted phrase ("…", “…”, 「…」), an OR, or any other run of non-space characters.
+_QUERY_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?)|(\S+)')
+OR_WORDS = {"OR", "|", "或者"}
+
+
+def parse_query(query: str) -> list[Group]:
+    """A reader's query as OR-groups: `文山会海 OR 一票否决`, `基层 -减负`, `"基层减负工作"`.
+
+    Words are cut by jieba as the index was; `-word` excludes; OR (upper case) or `|` separates
+    alternatives; a quoted phrase must occur as written (its words are matched through the
+    index, then the exact text is checked, see `text_matches`).
+    """
+    groups, group = [], Group()
+    for m in _QUERY_TOKEN.finditer(unicodedata.normalize("NFKC", query or "")):
+        minus, quoted, plain = m.group(1), next((g for g in m.group(2, 3, 4) if g is not None), None), m.group(5)
+        if quoted is None and plain in OR_WORDS:
+            groups.append(group)
+            group = Group()
+            continue
+        if quoted is None and plain.startswith(("-", "－")) and len(plain) > 1:
+            minus, plain = "-", plain[1:]
+        text = quoted if quoted is not None else plain
+        if minus:
+            group.excluded.append(fold(re.sub(r"\s+", "", text)))
+        elif quoted is not None:
+            phrase = re.sub(r"\s+", "", fold(text))
+            if phrase:
+                group.phrases.append(phrase)
         else:
-            clauses.append(_quote(w))
-    return " AND ".join(clauses) or '""'
+            group.words += _words(text)
+    groups.append(group)
+    return [g for g in groups if g.words or g.phrases]
+
+
+def _word_clause(w: str) -> str:
+    """One word: as a word of the index, or (for a longer one) as all its dictionary parts."""
+    parts = _parts(w) if len(w) > 2 else [w]
+    if len(parts) > 1:
+        return f"({_quote(w)} OR ({' AND '.join(_quote(p) for p in parts)}))"
+    return _quote(w)
+
+
+def _excluded_clause(term: str) -> str:
+    words = _words(term)
+    if len(words) == 1:
+        return _quote(words[0])
+    return _quote(" ".join(words))  # several words: excluded only as that phrase
+
+
+def fts_query(query: str) -> str:
+    """A reader's query as an FTS5 expression, cut with the index's own jieba dictionary.
+
+    Every word must occur, as a word of the index or as all of its parts; `-word` excludes the
+    articles with that word; groups joined by OR; quoted phrases need all their words (the
+    exact phrase is checked on the text by `text_matches`). Everything is quoted, so no FTS
+    syntax leaks from user input. A query with nothing to look for matches nothing.
+    """
+    clauses = []
+    for g in parse_query(query):
+        words = list(dict.fromkeys(g.words + [w for p in g.phrases for w in _words(p)]))
+        if not words:
+            continue
+        expr = " AND ".join(_word_clause(w) for w in words)
+        for term in dict.fromkeys(g.excluded):
+            if _words(term):
+                expr = f"({expr}) NOT {_excluded_clause(term)}"
+        clauses.append(f"({expr})")
+    if not clauses:
+        return '""'
+    return clauses[0][1:-1] if len(clauses) == 1 else " OR ".join(clauses)
+
+
+def has_phrases(query: str) -> bool:
+    return any(g.phrases for g in parse_query(query))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text))
+
+
+def text_matches(title: str, body: str, query: str) -> bool:
+    """Do the title and body hold the query's quoted phrases exactly (any OR-group)?
+
+    The index finds the articles with all of a phrase's words; this keeps those where the
+    phrase is written as one run of text (spaces ignored, traditional folded). A query
+    without quoted phrases is left to the index (always True).
+    """
+    groups = parse_query(query)
+    if not any(g.phrases for g in groups):
+        return True
+    text = _plain((title or "") + "\n" + (body or ""))
+    return any(all(w in text for w in g.words + g.phrases) and not any(x in text for x in g.excluded)
+               for g in groups)
+
+
+def highlight_terms(query: str) -> list[str]:
+    """What to mark in a result: the phrases, words and the dictionary parts of the words."""
+    terms = []
+    for g in parse_query(query):
+        terms += g.phrases
+        for w in g.words:
+            terms.append(w)
+            if len(w) > 2:
+                terms += [p for p in _parts(w) if len(p) > 1]
+    return sorted(dict.fromkeys(t for t in terms if t), key=len, reverse=True)
+
+
+def snippet(text: str, query: str, width: int = SNIPPET_WIDTH) -> str:
+    """About `width` characters of `text` around the first place a query term occurs, as HTML
+    with the terms in <mark>; the text's opening when no term occurs (or no query)."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    # folding keeps one character for one character, so positions carry over to the original
+    folded = fold(text)
+    if len(folded) != len(text):
+        text = folded
+    terms = highlight_terms(query) if query else []
+    pattern = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
+    hit = pattern.search(folded) if pattern else None
+    start = 0 if hit is None else max(0, hit.start() - width // 4)
+    piece = text[start:start + width]
+    out = []
+    last = 0
+    for m in (pattern.finditer(folded[start:start + width]) if pattern else ()):
+        out.append(html.escape(piece[last:m.start()]))
+        out.append("<mark>" + html.escape(piece[m.start():m.end()]) + "</mark>")
+        last = m.end()
+    out.append(html.escape(piece[last:]))
+    return ("…" if start else "") + "".join(out) + ("…" if start + width < len(text) else "")
 
 
 def ensure_search_index(db) -> None:
@@ -117,10 +257,24 @@ def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: s
                  (article_id, segment(title), segment(body)))
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The search's SQL functions on a connection: jieba_query(q) (the FTS5 expression),
+    jieba_match(title, body, q) (quoted phrases exact) and jieba_snippet(text, q) (HTML)."""
+    conn.create_function("jieba_query", 1, fts_query, deterministic=True)
+    conn.create_function("jieba_match", 3, lambda t, b, q: int(text_matches(t, b, q)), deterministic=True)
+    conn.create_function("jieba_snippet", 2, lambda t, q: snippet(t, q), deterministic=True)
+
+
 def search(db, query: str, limit: int = 20) -> list[dict]:
     """Best matches first (bm25, title words weighted above body words)."""
     conn = db.conn if hasattr(db, "conn") else db
     rows = conn.execute(
-        f"SELECT a.id, a.title, a.published_at FROM {FTS_TABLE} JOIN articles a ON a.id = {FTS_TABLE}.rowid "
-        f"WHERE {FTS_TABLE} MATCH ? ORDER BY bm25({FTS_TABLE}, 5.0, 1.0) LIMIT ?", (fts_query(query), limit))
-    return [{"id": r[0], "title": r[1], "published_at": r[2]} for r in rows]
+        f"SELECT a.id, a.title, a.published_at, a.body FROM {FTS_TABLE} JOIN articles a ON a.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH ? ORDER BY bm25({FTS_TABLE}, 5.0, 1.0)", (fts_query(query),))
+    out = []
+    for r in rows:
+        if text_matches(r[1], r[3], query):
+            out.append({"id": r[0], "title": r[1], "published_at": r[2]})
+            if len(out) >= limit:
+                break
+    return out

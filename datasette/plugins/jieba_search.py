@@ -4,7 +4,8 @@ Datasette turns `?_search=` (the table search box and the JSON API) into
 `id in (select rowid from articles_fts where articles_fts match escape_fts(:search))`. This
 plugin replaces that `escape_fts` SQL function with `pipelines.search.fts_query`, which cuts the
 query with the same jieba dictionary that built `articles_fts`, and registers it as
-`jieba_query()` for canned queries too. `trylast` makes this registration run after Datasette's
+`jieba_query()` for canned queries too (with `jieba_match()` for quoted phrases and
+`jieba_snippet()` for highlighted snippets, see `pipelines.search.register_functions`). `trylast` makes this registration run after Datasette's
 own, so ours is the one in force.
 
 It also changes *how* SQLite applies a broad search. SQLite assumes an `IN (subquery)` yields a
@@ -21,7 +22,7 @@ import re
 from datasette import hookimpl
 from datasette.utils import await_me_maybe
 
-from pipelines.search import FTS_TABLE, fts_query
+from pipelines.search import FTS_TABLE, fts_query, has_phrases, register_functions
 
 # Datasette's clause for ?_search= (datasette/filters.py, 0.65)
 _SEARCH_CLAUSE = re.compile(
@@ -33,7 +34,7 @@ BROAD_SHARE = 0.05
 @hookimpl(trylast=True)
 def prepare_connection(conn):
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
-    conn.create_function("jieba_query", 1, fts_query, deterministic=True)
+    register_functions(conn)  # jieba_query, jieba_match, jieba_snippet
     # Counts over a search read many rows: memory-mapped reads beat SQLite's small page cache
     # (read-only; WAL still applies).
     conn.execute("PRAGMA mmap_size = 2147483648")
@@ -57,10 +58,14 @@ def filters_from_request(request, database, table, datasette):
             args = await await_me_maybe(original)
             if not args or "search" not in args.params:
                 return args
-            for i, clause in enumerate(args.where_clauses):
+            for i, clause in enumerate(list(args.where_clauses)):
                 m = _SEARCH_CLAUSE.match(clause)
-                if m and await _is_broad(datasette.get_database(database), args.params["search"]):
+                if not m:
+                    continue
+                if await _is_broad(datasette.get_database(database), args.params["search"]):
                     args.where_clauses[i] = "+" + clause
+                if has_phrases(args.params["search"]):  # "quoted phrases" must occur as written
+                    args.where_clauses.append("jieba_match(title, body, :search)")
             return args
         return inner
 

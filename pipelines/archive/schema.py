@@ -183,6 +183,24 @@ def m002_runs_columns(db: sqlite_utils.Database) -> None:
             db.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
 
 
+# Links Datasette follows: an article's story (its reprints) and its site (label: display_name).
+ARTICLE_FOREIGN_KEYS = [("story_id", "stories", "id"), ("site", "sites", "name")]
+
+
+@MIGRATIONS()
+def m003_article_foreign_keys(db: sqlite_utils.Database) -> None:
+    """Declare ARTICLE_FOREIGN_KEYS on `articles`. SQLite cannot add a foreign key in place, so
+    sqlite-utils rebuilds the table once (indexes kept; the change-log triggers go with the old
+    table and `pipelines.search.ensure_search_index`, run after the migrations, recreates them).
+    Not enforced (foreign_keys is off): they tell readers such as Datasette what links to what."""
+    from pipelines.dedupe.index import STORIES_TABLE
+    db.execute(STORIES_TABLE)  # the target must exist; the story index fills it
+    have = {(fk.column, fk.other_table) for fk in db["articles"].foreign_keys}
+    missing = [fk for fk in ARTICLE_FOREIGN_KEYS if (fk[0], fk[1]) not in have]
+    if missing:
+        db["articles"].transform(add_foreign_keys=missing)
+
+
 def connect(path: str) -> sqlite_utils.Database:
     """Open (or create) an archive: WAL, so Datasette reads while a crawl writes; a busy timeout
     for the moments two writers meet; every pending migration applied."""

@@ -32,6 +32,12 @@ def _days_apart(a: str | None, b: str | None) -> float:
         return 0.0
 
 
+# One row per reprint cluster (id = its first article); also created by the archive's schema
+# migration that points articles.story_id at it.
+STORIES_TABLE = ("CREATE TABLE IF NOT EXISTS stories (id INTEGER PRIMARY KEY, title TEXT, size INTEGER, sites TEXT, "
+                 "outlets TEXT, source_outlet TEXT, first_published TEXT, last_published TEXT)")
+
+
 class StoryIndex:
     """Near-duplicate index inside archive.db.
 
@@ -55,9 +61,7 @@ class StoryIndex:
                      "PRIMARY KEY (band, article_id)) WITHOUT ROWID")
         conn.execute("CREATE TABLE IF NOT EXISTS dedupe_texts (article_id INTEGER PRIMARY KEY, normalised TEXT NOT NULL)")
         conn.execute("INSERT OR REPLACE INTO dedupe_meta (key, value) VALUES ('index_version', ?)", (INDEX_VERSION,))
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS stories (id INTEGER PRIMARY KEY, title TEXT, size INTEGER, sites TEXT, "
-            "outlets TEXT, source_outlet TEXT, first_published TEXT, last_published TEXT)")
+        conn.execute(STORIES_TABLE)
         if stale and conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone():
             self.rebuild()
