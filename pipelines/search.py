@@ -223,7 +223,11 @@ def snippet(text: str, query: str, width: int = SNIPPET_WIDTH) -> str:
     terms = highlight_terms(query) if query else []
     pattern = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
     hit = pattern.search(folded) if pattern else None
-    start = 0 if hit is None else max(0, hit.start() - width // 4)
+    start = 0
+    if hit is not None:  # begin at the sentence the match is in when it starts close by
+        near = max(0, hit.start() - width // 2)
+        stop = max(text.rfind(p, near, hit.start()) for p in "。！？；\n ")
+        start = stop + 1 if stop >= 0 else (0 if near == 0 else max(0, hit.start() - width // 4))
     piece = text[start:start + width]
     out = []
     last = 0

@@ -14,11 +14,21 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from pipelines.archive import Archive
 from pipelines.search import fts_query, parse_query, snippet, text_matches
 
 ROOT = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture()
+def conn(served_db):
+    """The archive Datasette serves (other tests add articles to it while it is served)."""
+    c = sqlite3.connect(served_db)
+    yield c
+    c.close()
 
 
 def fetch(base, path, **params):
