@@ -57,7 +57,7 @@ train: $(STAMP)         ## re-fit the classifier on ../shared/corpus (writes pip
 
 bench: $(STAMP)         ## print the benchmark figures (extraction, classify, dedupe, search)
 	$(PY) -m pip install -q -e '.[test,bench]'
-	for b in extraction classify dedupe search; do echo "### bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
+	for b in extraction classify dedupe search discovery; do echo "### bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

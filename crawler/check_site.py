@@ -230,7 +230,8 @@ def sample_articles(site: Site, found: Findings, fetch: Fetcher) -> None:
         got = fetch.get(url)
         if got is None:
             continue
-        if site.discovers and got.ok and discovery.page_kind(got.text, got.url) != "article":
+        if site.discovers and got.ok and \
+                discovery.page_kind(got.text, got.url, url_says_article=url in found.articles) != "article":
             found.not_articles.append(url)
             continue
         page = {"url": url, "response_url": got.url, "status": got.status, "headers": got.headers,

@@ -25,6 +25,10 @@ ARTICLE_URLS = [
     "https://www.zj.gov.cn/art/2024/5/8/art_1554467_60212345.html",
     "https://www.163.com/dy/article/J1ABCDEF05129QAF.html?id=123456",
     "http://www.example.gov.cn/news/show.aspx?id=98765",
+    "http://blog.example.com/?p=1700",                       # WordPress post, not page 1700
+    "http://blog.example.com/more.asp?name=abc&id=22546",    # an item id outweighs the script name
+    "http://www.sohu.com/a/434365209_123753",                # long ids with no extension
+    "http://www.bilibili.com/read/cv15249614",
 ]
 LIST_URLS = [
     "http://zzxszy.people.cn/GB/458759/index2.html",

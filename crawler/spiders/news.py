@@ -336,10 +336,13 @@ class NewsSpider(scrapy.Spider):
         meta = response.meta
         if site.discovers and response.status == 200 and isinstance(response, TextResponse) \
                 and not meta.get("explicit"):
-            kind = discovery.page_kind(response.text, response.url)
+            kind = discovery.page_kind(response.text, response.url, url_says_article=not meta.get("candidate"))
             if kind == "list" or (kind == "other" and meta.get("candidate")):
                 self.crawler.stats.inc_value(f"jianfu/discovery/not_article/{kind}")
-                self.logger.debug("%s is a %s page, not an article", response.url, kind)
+                # an article-shaped URL read as a list is said at INFO: if it was an article, a
+                # person can see it and give the site article_allow
+                (self.logger.debug if meta.get("candidate") else self.logger.info)(
+                    "not stored: %s reads as a %s page, not an article", response.url, kind)
                 self._not_articles.add(response.request.url)
                 if archive_enabled(self.crawler):
                     crawl_archive(self.crawler).dequeue(response.request.url)
