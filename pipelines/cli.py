@@ -17,6 +17,8 @@ SELECTION (default: every article):
     --site NAME         only this site's articles (repeatable)
     --since YYYY-MM-DD  only articles published on or after this day
     --until YYYY-MM-DD  ... on or before this day (articles without a date are left out of any date range)
+    --stale             only articles whose stored versions are not the current ones (`pipelines.versions`):
+                        extractor, dedupe or classifier for reprocess, classifier for reclassify
 
 Re-processing sends no request: it reads the raw pages kept in `pages`. Progress goes to stderr,
 the summary to stdout, and each re-processing is recorded as a `runs` row (kind = 'reprocess').
@@ -41,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.sites import Site
-from pipelines import classify, export, extract as extract_module, stages
+from pipelines import classify, export, stages, versions
 from pipelines.archive import Archive
 from pipelines.archive.reports import reprocess_report, run_report, summary_line  # noqa: F401 (the commands' text)
 
@@ -82,11 +84,12 @@ def _count_flip(flips: dict, old: dict, verdict: dict) -> None:
 
 
 def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = None,
-              since: str | None = None, until: str | None = None, progress=None) -> dict:
+              since: str | None = None, until: str | None = None, progress=None, stale: bool = False) -> dict:
     """Re-run extraction (optional), dedupe and classification over the selected archived articles.
 
     Uses the stored raw pages, so no request is sent. Selection: `sites`, and `since`/`until`
-    (inclusive YYYY-MM-DD days of `published_at`). Every article is updated in its own
+    (inclusive YYYY-MM-DD days of `published_at`); with `stale`, only the articles whose stored
+    versions differ from the current ones (those this command would change). Every article is updated in its own
     transaction, so an interrupted re-processing leaves the archive consistent. Recorded as a
     `runs` row of kind 'reprocess' (counts, selection and versions in `stats`). Progress lines
     go to `progress` (default stderr). Returns the counts, with the run's id as `run_id`.
@@ -98,13 +101,15 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
         "SELECT DISTINCT site FROM articles WHERE site IS NOT NULL ORDER BY site")]
     counts = {"articles": 0, "text_changed": 0, "labels_changed": 0, "classifier_versions_updated": 0,
               "extractor_versions_updated": 0, "stories_joined": 0, "extract_failed": 0, "label_flips": {}}
-    total = archive.count_article_pages(sites, since, until)
+    wanted = (versions.current(classify.CLASSIFIER_VERSION) if extract
+              else {"classifier_version": classify.CLASSIFIER_VERSION}) if stale else None
+    total = archive.count_article_pages(sites, since, until, stale=wanted)
     last_id = archive.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
     bar = Progress(command, total, progress)
     run_id = archive.start_run(seeds="", sites=selected, kind="reprocess")
     reason = "failed"
     try:
-        for old, page in archive.article_pages(sites, since, until):
+        for old, page in archive.article_pages(sites, since, until, stale=wanted):
             if old["id"] > last_id:  # stored by a crawl running meanwhile: already current
                 break
             counts["articles"] += 1
@@ -137,8 +142,9 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
     finally:
         bar.finish(counts["articles"], reason)
         stats = {"command": command, **counts,
-                 "selection": {"sites": sites, "since": since, "until": until},
-                 "extractor_version": extract_module.EXTRACTOR_VERSION if extract else None,
+                 "selection": {"sites": sites, "since": since, "until": until, "stale": stale},
+                 "extractor_version": versions.EXTRACTOR if extract else None,
+                 "dedupe_version": versions.DEDUPE if extract else None,
                  "classifier_version": classify.CLASSIFIER_VERSION}
         archive.runs.finish_reprocess(run_id, reason, counts["text_changed"], stats)
     return {**counts, "run_id": run_id}
@@ -270,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
             p.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only articles published on or after")
             p.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="only articles published on or before")
+            p.add_argument("--stale", action="store_true",
+                           help="only articles whose stored versions are not the current ones")
         if name == "backup":
             p.add_argument("--to", required=True, help="file, or directory (ending in /) for archive-<time>.db")
             p.add_argument("--keep", type=int, metavar="N", help="keep only the newest N backups in the directory")
@@ -307,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
             check_sites(archive, args.site)
             signal.signal(signal.SIGTERM, _interrupt)  # cron/systemd stop: record the run as interrupted
             extract = args.command == "reprocess"
-            counts = reprocess(archive, extract, args.site, args.since, args.until)
+            counts = reprocess(archive, extract, args.site, args.since, args.until, stale=args.stale)
             print(summary_line(counts, extract))
         finally:
             archive.close()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from pipelines import classify, dedupe, extract
+from pipelines import classify, dedupe, extract, versions
 from pipelines.dedupe import DedupeKeys
 from pipelines.errors import Rejected, Rejection
 from pipelines.kinds import RequestKind, Stage
@@ -104,7 +104,7 @@ def fetch_and_extract(page: dict, site: "Site | None" = None) -> tuple[dict | No
     except Exception as exc:  # a bug in extraction must not stop the crawl: record it
         return None, Rejection(Stage.EXTRACT, "extractor_error", f"{type(exc).__name__}: {exc}")
     article = dict(article)
-    article["extractor_version"] = extract.EXTRACTOR_VERSION
+    article["extractor_version"] = versions.EXTRACTOR
     if not (article.get("body") or "").strip():
         return None, Rejection(Stage.EXTRACT, "empty_body", "no article text found")
     return article, None

@@ -89,7 +89,7 @@ def jianfu(*args):
 
 def test_reprocess_one_site_after_a_classifier_version_change(crawled, tmp_path):
     from pipelines.classify import CLASSIFIER_VERSION
-    from pipelines.extract import EXTRACTOR_VERSION
+    from pipelines.versions import EXTRACTOR
 
     db = copy_of(crawled, tmp_path)
     with sqlite3.connect(db) as c:
@@ -117,13 +117,42 @@ def test_reprocess_one_site_after_a_classifier_version_change(crawled, tmp_path)
             "SELECT id, kind, sites, finish_reason, finished_at, stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     stats = json.loads(stats)
     assert (kind, json.loads(sites), reason) == ("reprocess", [site], "finished") and finished
-    assert stats["selection"] == {"sites": [site], "since": None, "until": None}
+    assert stats["selection"] == {"sites": [site], "since": None, "until": None, "stale": False}
     assert (stats["articles"], stats["labels_changed"], stats["classifier_versions_updated"]) == (n_site, 3, 3)
-    assert (stats["classifier_version"], stats["extractor_version"]) == (CLASSIFIER_VERSION, EXTRACTOR_VERSION)
+    assert (stats["classifier_version"], stats["extractor_version"]) == (CLASSIFIER_VERSION, EXTRACTOR)
     # `jianfu report` still means the latest crawl; a re-processing run is reported on request
     assert "new articles stored" in run("-m", "pipelines.cli", "report", "--db", str(db))
     report = run("-m", "pipelines.cli", "report", "--db", str(db), "--run", str(run_id))
     assert f"sites {site}" in report and "3 burden-reduction labels changed" in report
+
+
+def test_reprocess_stale_selects_exactly_the_articles_with_old_versions(crawled, tmp_path):
+    from pipelines import versions
+    from pipelines.classify import CLASSIFIER_VERSION
+
+    db = copy_of(crawled, tmp_path)
+    with sqlite3.connect(db) as c:
+        current = versions.current(CLASSIFIER_VERSION)
+        ids = [r[0] for r in c.execute("SELECT id FROM articles ORDER BY id")]
+        # a crawl with this code leaves nothing stale
+        assert c.execute("SELECT count(*) FROM articles WHERE extractor_version IS NOT ? OR dedupe_version IS NOT ? "
+                         "OR classifier_version IS NOT ?", list(current.values())).fetchone()[0] == 0
+        old_extractor, old_dedupe, old_classifier = ids[1], ids[4], ids[7]
+        c.execute("UPDATE articles SET extractor_version = '1.0' WHERE id = ?", (old_extractor,))
+        c.execute("UPDATE articles SET dedupe_version = NULL WHERE id = ?", (old_dedupe,))  # before versions
+        c.execute("UPDATE articles SET classifier_version = 'lexicon-0.9' WHERE id = ?", (old_classifier,))
+    status, out, err = jianfu("reclassify", "--db", str(db), "--stale")
+    assert status == 0, err
+    assert out.startswith("1 articles re-processed") and "1 classifier versions updated" in out
+    status, out, err = jianfu("reprocess", "--db", str(db), "--stale")
+    assert status == 0, err
+    assert out.startswith("2 articles re-processed"), out  # the classifier one is current again
+    with sqlite3.connect(db) as c:
+        for aid in (old_extractor, old_dedupe, old_classifier):
+            assert c.execute("SELECT extractor_version, dedupe_version, classifier_version FROM articles "
+                             "WHERE id = ?", (aid,)).fetchone() == tuple(current.values())
+    status, out, err = jianfu("reprocess", "--db", str(db), "--stale")
+    assert status == 0 and out.startswith("0 articles re-processed"), out + err
 
 
 def test_reclassify_by_date_range_and_sites(crawled, tmp_path):
@@ -149,7 +178,7 @@ def test_reclassify_by_date_range_and_sites(crawled, tmp_path):
         assert {r[0] for r in c.execute("SELECT id FROM articles WHERE classifier_version != 'old'")} == expected
         assert since <= days[3] <= until and undated not in expected  # it was in range until it lost its date
         assert json.loads(c.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0])["selection"] == \
-            {"sites": None, "since": since, "until": until}
+            {"sites": None, "since": since, "until": until, "stale": False}
         two = [undated_site, c.execute("SELECT site FROM articles WHERE site != ? ORDER BY site",
                                        (undated_site,)).fetchone()[0]]
         expected |= {r[0] for r in c.execute("SELECT id FROM articles WHERE site IN (?, ?)", two)}

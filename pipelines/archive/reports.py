@@ -81,9 +81,11 @@ def reprocess_report(run: dict) -> str:
              "  selection: " + ("; ".join(filter(None, [
                  sel.get("sites") and "sites " + ", ".join(sel["sites"]),
                  sel.get("since") and f"published from {sel['since']}",
-                 sel.get("until") and f"published until {sel['until']}"])) or "every article")]
+                 sel.get("until") and f"published until {sel['until']}",
+                 sel.get("stale") and "stale versions only"])) or "every article")]
     if "articles" in stats:
         lines.append("  " + summary_line(stats, extract))
     lines.append(f"  extractor {stats.get('extractor_version') or '(not run)'}, "
-                 f"classifier {stats.get('classifier_version')}")
+                 + (f"dedupe {stats['dedupe_version']}, " if stats.get("dedupe_version") else "")
+                 + f"classifier {stats.get('classifier_version')}")
     return "\n".join(lines)

@@ -201,6 +201,14 @@ def m003_article_foreign_keys(db: sqlite_utils.Database) -> None:
         db["articles"].transform(add_foreign_keys=missing)
 
 
+@MIGRATIONS()
+def m004_articles_dedupe_version(db: sqlite_utils.Database) -> None:
+    """Each article records the dedupe version (`pipelines.versions.DEDUPE`) its `body_hash` and
+    index entries were computed with, beside its extractor and classifier versions."""
+    if "dedupe_version" not in db["articles"].columns_dict:
+        db.execute("ALTER TABLE articles ADD COLUMN dedupe_version TEXT")
+
+
 def connect(path: str) -> sqlite_utils.Database:
     """Open (or create) an archive: WAL, so Datasette reads while a crawl writes; a busy timeout
     for the moments two writers meet; every pending migration applied."""

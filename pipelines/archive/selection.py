@@ -12,18 +12,27 @@ import sqlite3
 import zlib
 from datetime import datetime, timedelta
 
+from pipelines import versions
+
 # The article columns re-processing compares with its new result (id first).
 COLUMNS = ("id", "title", "body", "story_id", "is_burden_reduction", "extractor_version", "classifier_version",
            "topics")
 
 
-def where(sites=None, since: str | None = None, until: str | None = None) -> tuple[str, list]:
+def where(sites=None, since: str | None = None, until: str | None = None,
+          stale: dict[str, str] | None = None) -> tuple[str, list]:
     """SQL condition and parameters selecting articles `a` by site and by day of publication.
 
     `since`/`until` are inclusive days (YYYY-MM-DD) compared with `published_at`'s day (its
-    own +08:00 day); an article without a date is outside every date range.
+    own +08:00 day); an article without a date is outside every date range. With `stale`
+    (column -> version, `pipelines.versions.current`), only articles with a stored version
+    that differs.
     """
     clauses, params = [], []
+    if stale:
+        cond, values = versions.stale_condition(stale, "a")
+        clauses.append(cond)
+        params += values
     if sites:
         clauses.append(f"a.site IN ({','.join('?' * len(sites))})")
         params += list(sites)
@@ -36,16 +45,17 @@ def where(sites=None, since: str | None = None, until: str | None = None) -> tup
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def count(conn: sqlite3.Connection, sites=None, since: str | None = None, until: str | None = None) -> int:
+def count(conn: sqlite3.Connection, sites=None, since: str | None = None, until: str | None = None,
+          stale: dict[str, str] | None = None) -> int:
     """How many articles `article_pages` yields with the same filters."""
-    cond, params = where(sites, since, until)
+    cond, params = where(sites, since, until, stale)
     return conn.execute(f"SELECT count(*) FROM articles a JOIN pages p ON p.id = a.page_id{cond}", params).fetchone()[0]
 
 
 def article_pages(conn: sqlite3.Connection, sites=None, since: str | None = None, until: str | None = None,
-                  batch: int = 200):
+                  batch: int = 200, stale: dict[str, str] | None = None):
     """(article columns, page dict) for every selected article, in id order."""
-    cond, params = where(sites, since, until)
+    cond, params = where(sites, since, until, stale)
     cond = (cond + " AND" if cond else " WHERE") + " a.id > ?"
     last = -1
     n = len(COLUMNS)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import zlib
 
-from pipelines import dedupe, search, stages
+from pipelines import dedupe, search, stages, versions
 from pipelines.archive import selection
 from pipelines.archive.clock import now_iso
 from pipelines.archive.queue import Queue
@@ -209,14 +209,14 @@ class Archive:
         cur = self.conn.execute(
             "INSERT INTO articles (url, canonical_url, site, title, published_at, month, outlet, author, "
             "original_url, body, body_hash, is_burden_reduction, br_score, topics, regions, evidence, "
-            "extractor_version, classifier_version, page_id, first_seen_run, fetched_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "extractor_version, dedupe_version, classifier_version, page_id, first_seen_run, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (page["url"], canonical, page.get("site"), article.get("title"), published_at,
              (published_at or "")[:7] or None, article.get("outlet"), article.get("author"),
              article.get("original_url"), article["body"], keys.body_hash,
              _as_int(verdict.get("is_burden_reduction")), verdict.get("score"),
              _json(verdict.get("topics", [])), _json(verdict.get("regions", [])),
-             _json(verdict.get("evidence", {})), article.get("extractor_version"),
+             _json(verdict.get("evidence", {})), article.get("extractor_version"), versions.DEDUPE,
              verdict.get("classifier_version"), page_id, run_id, page.get("fetched_at")),
         )
         article_id = cur.lastrowid
@@ -230,12 +230,15 @@ class Archive:
 
     # -- re-processing --------------------------------------------------------------------
 
-    def count_article_pages(self, sites=None, since: str | None = None, until: str | None = None) -> int:
-        return selection.count(self.conn, sites, since, until)
+    def count_article_pages(self, sites=None, since: str | None = None, until: str | None = None,
+                            stale: dict[str, str] | None = None) -> int:
+        return selection.count(self.conn, sites, since, until, stale)
 
-    def article_pages(self, sites=None, since: str | None = None, until: str | None = None, batch: int = 200):
-        """(article columns, page dict) for the selected articles (`selection.article_pages`)."""
-        return selection.article_pages(self.conn, sites, since, until, batch)
+    def article_pages(self, sites=None, since: str | None = None, until: str | None = None, batch: int = 200,
+                      stale: dict[str, str] | None = None):
+        """(article columns, page dict) for the selected articles (`selection.article_pages`);
+        with `stale` (column -> version), only articles whose stored versions differ."""
+        return selection.article_pages(self.conn, sites, since, until, batch, stale)
 
     def update_article(self, article_id: int, article: dict | None, verdict: dict,
                        rejoin: bool = False, keys: DedupeKeys | None = None,
@@ -263,10 +266,10 @@ class Archive:
                     "SELECT body, story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
                 self.conn.execute(
                     "UPDATE articles SET title = ?, published_at = ?, month = ?, outlet = ?, author = ?, "
-                    "original_url = ?, body = ?, body_hash = ?, extractor_version = ? WHERE id = ?",
+                    "original_url = ?, body = ?, body_hash = ?, extractor_version = ?, dedupe_version = ? WHERE id = ?",
                     (article.get("title"), published_at, (published_at or "")[:7] or None, article.get("outlet"),
                      article.get("author"), article.get("original_url"), article["body"], new_hash,
-                     article.get("extractor_version"), article_id),
+                     article.get("extractor_version"), versions.DEDUPE, article_id),
                 )
                 if old_body != article["body"]:
                     self.stories.remove(article_id, old_body or "")

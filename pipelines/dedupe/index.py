@@ -12,13 +12,16 @@ import json
 import sqlite3
 from datetime import datetime
 
-from pipelines.dedupe.keys import BANDS, HEAD_BANDS, HEADS, ROWS, DedupeKeys, band_keys
+from pipelines import versions
+from pipelines.dedupe.keys import BANDS, HEAD_BANDS, HEADS, K, ROWS, DedupeKeys, band_keys
 from pipelines.dedupe.normalise import normalise
-from pipelines.dedupe.pairs import CLOSE, CLOSE_WINDOW_DAYS, COVERAGE, DATE_WINDOW_DAYS, K, verdict
+from pipelines.dedupe.pairs import CLOSE, CLOSE_WINDOW_DAYS, COVERAGE, DATE_WINDOW_DAYS, verdict
 
-# Changing the bands (keys.py) or what is stored rebuilds the index; v8: normalised texts kept in
-# `dedupe_texts`.
-INDEX_VERSION = f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v8"
+# The index holds band keys and normalised texts: it is rebuilt when either would come out
+# otherwise, i.e. when `versions.DEDUPE` (a digest of normalisation, the bands and what they
+# use) changes; v8: normalised texts kept in `dedupe_texts`.
+INDEX_VERSION = (f"minhash-k{K}-b{BANDS}-r{ROWS}-h{HEAD_BANDS}x{'-'.join(map(str, HEADS))}-v8"
+                 f"+{versions.DEDUPE.partition('+')[2]}")
 CANDIDATES = 50  # most-shared candidates verified per lookup
 
 

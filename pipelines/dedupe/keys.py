@@ -16,8 +16,10 @@ from typing import Callable, Iterable
 import numpy as np
 
 from pipelines.dedupe.normalise import hash_normalised, normalise
-from pipelines.dedupe.pairs import K
 from pipelines.dedupe.urls import canonical_url
+
+
+K = 5  # characters per shingle, in the pair rule's containment and in the LSH bands
 
 
 @dataclass

@@ -15,10 +15,10 @@ import functools
 import re
 from dataclasses import dataclass
 
+from pipelines.dedupe.keys import K
 from pipelines.dedupe.normalise import normalise
 from pipelines.vocabulary import tokenizer
 
-K = 5                   # characters per shingle
 PREFILTER = 0.45        # shingle containment below which two texts are not compared further
 COVERAGE = 0.5          # share of the shorter text that must lie in long runs shared in order
 RUN = 20                # a run of equal text this long is copied, not a shared phrase
