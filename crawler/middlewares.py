@@ -21,6 +21,7 @@ from scrapy.downloadermiddlewares import robotstxt
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from pipelines import compat
 from pipelines.archive import Archive
 from pipelines.kinds import RequestKind
 from pipelines.stages import canonicaliser
@@ -209,6 +210,14 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
     host, resumed article URLs) arrive exactly then. Once the download has finished the parser
     is in `_parsers`, so a waiter handed None looks there.
     """
+
+    HOOK = "crawler/middlewares.py RobotsTxtMiddleware (reads Scrapy's private RobotsTxtMiddleware._parsers)"
+
+    def __init__(self, crawler):
+        compat.check("scrapy", self.HOOK)  # refuse to start on a Scrapy the fix was not written for
+        super().__init__(crawler)
+        if not isinstance(getattr(self, "_parsers", None), dict):
+            raise compat.IncompatibleVersion(f"{self.HOOK}: this Scrapy has no _parsers dict")
 
     async def robot_parser(self, request):
         parser = await super().robot_parser(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import os
 import signal
 import socket
@@ -50,6 +51,12 @@ def conn(crawled):
     c.row_factory = sqlite3.Row
     yield c
     c.close()
+
+
+def report_figures(report: str) -> dict[str, int]:
+    """The figures of a run report (`  new articles stored:   24` -> {"new articles stored": 24}),
+    so tests read values, not the report's column padding."""
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^ {2,}([^:\n]+):\s+(\d+)$", report, re.M)}
 
 
 def free_port() -> int:

@@ -111,8 +111,23 @@ def test_visitors_cannot_write(datasette):
     assert status == 400 and "SELECT" in json.dumps(data)
 
 
-def test_serving_while_a_crawl_writes(datasette, served_db):
-    """WAL, not immutable: a write during serving succeeds and is visible to the next query."""
+def test_serving_while_a_crawl_writes(crawled, tmp_path):
+    """WAL, not immutable: a write during serving succeeds and is visible to the next query.
+
+    On its own copy and its own server, so the article it adds is in no other test's archive
+    (the other tests may run in any order)."""
+    import sqlite3
+
+    from tests.conftest import serve_archive
+
+    served_db = tmp_path / "archive.db"
+    with sqlite3.connect(crawled[0]) as src, sqlite3.connect(served_db) as dst:
+        src.backup(dst)
+    with serve_archive(served_db) as datasette:
+        _write_while_serving(datasette, served_db)
+
+
+def _write_while_serving(datasette, served_db):
     archive = Archive(served_db)
     run = archive.start_run("live-write", [])
     body = "测试写入：巴塘县建立村级事项准入清单，未经审核的事项不得交给村里，村干部从迎检台账中解脱出来。" * 2

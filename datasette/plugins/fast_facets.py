@@ -27,7 +27,11 @@ import numpy as np
 from datasette import hookimpl
 from datasette.facets import ArrayFacet, ColumnFacet
 
+from pipelines import compat
 from pipelines.search import CHANGES_TABLE, FTS_TABLE
+
+# The facet SQL below is matched as Datasette 0.65 writes it: refuse to load on another release.
+compat.check("datasette", "datasette/plugins/fast_facets.py (matches Datasette 0.65's facet SQL)")
 
 TABLE = "articles"
 _COLUMN_SQL = re.compile(r"^\s*select\s+\[?(\w+)\]?\s+as value,", re.S)

@@ -22,7 +22,11 @@ import re
 from datasette import hookimpl
 from datasette.utils import await_me_maybe
 
+from pipelines import compat
 from pipelines.search import FTS_TABLE, fts_query, has_phrases, register_functions
+
+# The search SQL below is matched as Datasette 0.65 writes it: refuse to load on another release.
+compat.check("datasette", "datasette/plugins/jieba_search.py (matches Datasette 0.65's search SQL)")
 
 # Datasette's clause for ?_search= (datasette/filters.py, 0.65)
 _SEARCH_CLAUSE = re.compile(
