@@ -75,7 +75,8 @@ def test_table_config_facets_sort_and_hidden_tables(datasette):
     assert {"site", "outlet", "month", "is_burden_reduction", "topics", "regions"} <= set(data["facet_results"])
     _, db = get(datasette, "/archive.json")
     hidden = {t["name"] for t in db["tables"] if t["hidden"]}
-    assert {"pages", "dedupe_bands", "articles_fts", "articles_fts_changes"} <= hidden
+    assert {"pages", "dedupe_bands", "dedupe_texts", "dedupe_meta", "_sqlite_migrations", "articles_fts",
+            "articles_fts_changes"} <= hidden
     visible = {t["name"] for t in db["tables"] if not t["hidden"]}
     assert {"articles", "stories", "rejections", "runs", "sites", "article_urls"} <= visible
 
