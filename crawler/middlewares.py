@@ -7,7 +7,8 @@
 - `ArticleQueueMiddleware` (spider middleware): discovered article URLs wait in the archive's
   `queue`, so a killed run leaves no gap.
 - `SiteStatsMiddleware`: requests and responses per site, for `run_sites` and site health.
-- `RefusePrivateAddressesMiddleware`: no detours to private or loopback addresses.
+- `RefusePrivateAddressesMiddleware`: no detours to private or loopback addresses (resolved
+  names included, every redirect hop).
 - `RobotsTxtMiddleware`: Scrapy's, with a fix for requests that wait on one robots.txt.
 """
 
@@ -19,8 +20,10 @@ from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares import robotstxt
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.faults import PrivateAddress, archive_write
 from pipelines import compat
 from pipelines.archive import Archive
 from pipelines.kinds import RequestKind
@@ -74,8 +77,9 @@ class SkipArchivedMiddleware:
         canonical = canonical_for(self.crawler, request.url, meta.get("site"))
         if self.archive.is_fetched(request.url, include_rejected=not self.refetch_rejected, canonical=canonical):
             self.crawler.stats.inc_value("jianfu/skipped_archived")
-            self.archive.add_alias(request.url, canonical)  # a new spelling of an archived article
-            self.archive.dequeue(request.url)
+            with archive_write(self.crawler):
+                self.archive.add_alias(request.url, canonical)  # a new spelling of an archived article
+                self.archive.dequeue(request.url)
             raise IgnoreRequest(f"already archived: {request.url}")
         self.crawler.stats.inc_value("jianfu/article_requests")
         return None
@@ -84,10 +88,13 @@ class SkipArchivedMiddleware:
 class RefusePrivateAddressesMiddleware:
     """Do not let a page on the public web steer the crawler to private or loopback addresses.
 
-    A link or a redirect to http://127.0.0.1/, http://10.1.2.3/ or http://localhost/ is refused
-    unless the seeds file itself starts there (as the demo web does): the person who wrote the
-    seeds chose those hosts, a page did not. Host names are not resolved here (that would block
-    the reactor); IP literals and localhost names are what a hostile page would use.
+    A link or a redirect (every hop passes here) to http://127.0.0.1/, http://10.1.2.3/,
+    http://localhost/ — or to any host *name* that resolves to such an address, such as
+    http://127.1/ or a public name pointed at 10.0.0.1 — is refused, unless the seeds file
+    itself names that host: the person who wrote the seeds chose it (the demo web on
+    127.0.0.1 is allowed that way, and only that way), a page did not. Names are resolved
+    with the crawl's own caching resolver (off the reactor thread), so the address checked is
+    the address the download then connects to.
     """
 
     def __init__(self, crawler):
@@ -108,30 +115,55 @@ class RefusePrivateAddressesMiddleware:
             self.allowed |= set(self.crawler.settings.getlist("PRIVATE_HOSTS_ALLOWED"))
         return self.allowed
 
-    def process_request(self, request, spider=None):
+    async def process_request(self, request, spider=None):
         parts = urlsplit(request.url)
+        host = parts.hostname or ""
         allowed = self._allowed()
-        if not is_private_host(parts.hostname or "") or parts.netloc in allowed or "*" in allowed:
+        if parts.netloc in allowed or "*" in allowed:
             return None
+        if is_private_host(host):
+            self._refuse(request, host)
+        if _is_ip_literal(host) or parts.scheme not in ("http", "https"):
+            return None
+        from twisted.internet import reactor  # the reactor Scrapy installed, with its DNS cache
+
+        try:
+            address = await maybe_deferred_to_future(reactor.resolve(host))
+        except Exception:
+            return None  # the download reports the DNS failure itself (fetch/dns_failure)
+        if is_private_host(address):
+            self._refuse(request, f"{host} ({address})")
+        return None
+
+    def _refuse(self, request, what: str):
         self.crawler.stats.inc_value("jianfu/refused_private_address")
         logger.info("refused %s: a private or loopback address that neither the seeds nor the "
-                    "command line named", request.url)
-        raise RefusedAddress(f"{request.url} points at a private or loopback address")
+                    "command line named (%s)", request.url, what)
+        raise RefusedAddress(f"{request.url} points at a private or loopback address: {what}")
 
 
-class RefusedAddress(IgnoreRequest):
-    """A request refused by RefusePrivateAddressesMiddleware (recorded as a rejection)."""
+class RefusedAddress(PrivateAddress):
+    """A request refused by RefusePrivateAddressesMiddleware (recorded as fetch/private_address)."""
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def is_private_host(host: str) -> bool:
-    host = host.strip("[]").lower()
+    """A loopback name, or an IP literal that is not a public address."""
+    host = host.strip("[]").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+    return not address.is_global or address.is_multicast
 
 
 class ArticleQueueMiddleware:
@@ -158,8 +190,9 @@ class ArticleQueueMiddleware:
         if meta and meta.get("kind") == RequestKind.ARTICLE and not meta.get("explicit"):
             if not self.archive.is_fetched(result.url, canonical=canonical_for(self.crawler, result.url,
                                                                                  meta.get("site"))):
-                self.archive.enqueue(result.url, meta["site"], meta.get("found_via", ""),
-                                     self.crawler.stats.get_value("jianfu/run_id"))
+                with archive_write(self.crawler):
+                    self.archive.enqueue(result.url, meta["site"], meta.get("found_via", ""),
+                                         self.crawler.stats.get_value("jianfu/run_id"))
 
     def process_spider_output(self, response, result, spider=None):
         for r in result:
@@ -231,5 +264,6 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
         except IgnoreRequest:
             logger.info("refused %s: forbidden by robots.txt", request.url)
             if request.meta.get("kind") == RequestKind.ARTICLE and archive_enabled(self.crawler):
-                crawl_archive(self.crawler).dequeue(request.url)  # refused for good: no longer pending
+                with archive_write(self.crawler):
+                    crawl_archive(self.crawler).dequeue(request.url)  # refused for good: no longer pending
             raise

@@ -10,7 +10,8 @@ What a scheduled run adds to `scrapy crawl news`:
 - a log file per run in `--log-dir` (`crawl-YYYYmmdd-HHMMSS.log`), the newest `--keep-logs` kept;
 - the run's report and problems on stdout (cron mails it), and an exit code that says what
   went wrong (`pipelines.health`): 0 success, 2 bad arguments or seeds, 3 a site failed
-  entirely, 4 too many failed requests, 5 the run was cut short, 75 another run holds the lock.
+  entirely, 4 too many failed requests, 5 the run was cut short, 6-9 the archive could not be
+  written (full, locked, schema, corrupt), 10 --db is not an archive, 75 another run holds the lock.
 
 The crawl runs in this process (Scrapy's CrawlerProcess), so SIGTERM from cron or systemd stops
 it gracefully (finish reason `shutdown`, exit 5) and SIGKILL leaves the lock free and the
@@ -23,7 +24,9 @@ import argparse
 import fcntl
 import json
 import os
+import sqlite3
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +36,7 @@ from scrapy.utils.project import get_project_settings
 from crawler.sites import SeedsError, load_sites
 from pipelines import health
 from pipelines.archive import Archive, now_iso
+from pipelines.archive_checks import open_problem, path_problem
 from pipelines.cli import run_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,9 +93,21 @@ def new_log_file(log_dir: Path, keep: int) -> Path:
     return path
 
 
+def log_dir_problem(log_dir: Path) -> str | None:
+    """Why run logs cannot be written in `log_dir` (created if missing), or None."""
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=log_dir):
+            pass
+    except OSError as exc:
+        return f"--log-dir {log_dir}: {exc.strerror or exc}"
+    return None
+
+
 def crawl(db: Path, seeds: Path, site: str | None, log_file: Path, max_error_rate: float,
-          settings_overrides: dict[str, str]) -> int | None:
-    """Run `scrapy crawl news` in this process; the id of its run row, or None if it never opened one."""
+          settings_overrides: dict[str, str]) -> tuple[int | None, dict]:
+    """Run `scrapy crawl news` in this process; (the id of its run row, or None if it never opened
+    one; Scrapy's stats, which hold an archive problem even when the run row could not be written)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")  # no scrapy.cfg needed in cwd
     settings = get_project_settings()
     settings.set("ARCHIVE_DB", str(db), priority="cmdline")
@@ -107,7 +123,34 @@ def crawl(db: Path, seeds: Path, site: str | None, log_file: Path, max_error_rat
         kwargs["site"] = site
     process.crawl(crawler, **kwargs)
     process.start()
-    return crawler.stats.get_value("jianfu/run_id")
+    return crawler.stats.get_value("jianfu/run_id"), crawler.stats.get_stats()
+
+
+def report_archive_problem(db: Path, run_id: int | None, problem: str, stats: dict, log_file: Path) -> int:
+    """Exit code and report for a run stopped by an archive problem. The run row is updated when
+    the archive allows it (a lock may be gone by now; a full disk may still take a small update),
+    but the exit code never depends on that."""
+    code = health.EXIT_PROBLEMS[problem]
+    line = f"PROBLEM {problem}: {stats.get('jianfu/archive_problem_detail', '')}"
+    report = None
+    try:
+        archive = Archive(db)
+        try:
+            if run_id is not None:
+                with archive.db.atomic():
+                    archive.conn.execute("UPDATE runs SET exit_code = ?, log_file = ? WHERE id = ?",
+                                         (code, str(log_file), run_id))
+                report = run_report(archive, run_id)
+        finally:
+            archive.close()
+    except (sqlite3.Error, OSError) as exc:
+        report = f"(the run could not be recorded in the archive: {exc}; see {log_file})"
+    if report is None or f"PROBLEM {problem}:" not in report:  # the run row did not get it
+        print(line)
+    if report:
+        print(report)
+    print(f"exit {code}")
+    return code
 
 
 def parse_args(argv):
@@ -141,20 +184,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scheduled-crawl: {exc}", file=sys.stderr)
         return health.EXIT_USAGE
     db = args.db.resolve()
+    problem = path_problem(db) or log_dir_problem(args.log_dir)  # before the lock, which lives beside db
+    if problem:
+        print(f"scheduled-crawl: {problem}", file=sys.stderr)
+        return health.EXIT_USAGE
     lock = RunLock(db.with_name(db.name + ".lock"))
     if not lock.acquire():
         print(f"scheduled-crawl: another scheduled crawl of {db} is running ({lock.holder()}); "
               f"exiting without touching the archive", file=sys.stderr)
         return health.EXIT_LOCKED
     try:
+        if opened := open_problem(db):  # corrupt, foreign, schema, locked: before any request
+            kind, message = opened
+            print(f"PROBLEM {kind}: {message}")
+            code = health.EXIT_NOT_AN_ARCHIVE if kind == "not_an_archive" else health.EXIT_PROBLEMS[kind]
+            print(f"exit {code}")
+            return code
         log_file = new_log_file(args.log_dir.resolve(), args.keep_logs)
         print(f"scheduled crawl of {args.seeds}{' site ' + args.site if args.site else ''} into {db}; "
               f"log {log_file}", flush=True)
         try:
-            run_id = crawl(db, args.seeds, args.site, log_file, args.max_error_rate, overrides)
+            run_id, stats = crawl(db, args.seeds, args.site, log_file, args.max_error_rate, overrides)
         except Exception as exc:  # e.g. a bad -s value: still a clear line and the cut-short code
             print(f"PROBLEM cut_short: the crawl could not run: {type(exc).__name__}: {exc}")
             return health.EXIT_PROBLEMS["cut_short"]
+        if problem := stats.get("jianfu/archive_problem"):  # the crawl stopped at a failed write
+            return report_archive_problem(db, run_id, problem, stats, log_file)
         if run_id is None:
             print(f"PROBLEM cut_short: the crawl stopped before it opened a run; see {log_file}")
             return health.EXIT_PROBLEMS["cut_short"]

@@ -17,6 +17,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_TIMEOUT = 30
+# News pages are small: the largest of the 42 real pages in ../shared/corpus is 340 KB (5,740
+# tags). Scrapy's default limit is 1 GB; a body (or a decompressed body: a gzip bomb) above this is
+# not downloaded further and is recorded as a `fetch/too_large` rejection (crawler/faults.py).
+DOWNLOAD_MAXSIZE = 4 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 1024 * 1024
 RETRY_TIMES = 2
 # Article pages with error statuses must reach the spider so they become recorded rejections.
 HTTPERROR_ALLOW_ALL = False
@@ -35,6 +40,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RobotsTxtMiddleware": 100,  # the same, fixed for concurrent first requests
     "crawler.middlewares.SkipArchivedMiddleware": 110,  # after robots.txt (100)
     "crawler.middlewares.SiteStatsMiddleware": 950,     # next to the downloader: every attempt counts
+    # Scrapy's, raising typed refusals (redirect loop, too many redirects, gzip bomb) that the
+    # spider records as rejections instead of dropping the request silently
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.faults.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.faults.HttpCompressionMiddleware": 590,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.ArticleQueueMiddleware": 950,  # sees what the spider yields first
@@ -48,7 +59,8 @@ LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# Scrapy's shell/fetch/view/parse/check, made read-only for the archive (crawler/commands/).
+# Scrapy's shell/fetch/view/parse/check, made read-only for the archive, and `scrapy crawl` with
+# one-line errors and exit status 2 for bad arguments (crawler/commands/).
 COMMANDS_MODULE = "crawler.commands"
 # `scrapy check`: the contracts in the spider's docstrings, against the demo web at DEMO_WEB.
 SPIDER_CONTRACTS = {

@@ -11,13 +11,18 @@ not surface an hour later as a site that silently yielded nothing.
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cssselect import SelectorError
+from lxml.cssselect import CSSSelector
+
 from crawler import discovery
+from pipelines.decode import ascii_compatible
 from pipelines.dedupe import canonical_url
 
 
@@ -111,6 +116,12 @@ def load_sites(path: str | Path) -> dict[str, Site]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SeedsError(f"{path}: seeds file not found") from None
+    except IsADirectoryError:
+        raise SeedsError(f"{path}: is a directory, not a seeds file") from None
+    except UnicodeDecodeError as exc:
+        raise SeedsError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8") from None
+    except OSError as exc:
+        raise SeedsError(f"{path}: cannot read the seeds file: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SeedsError(f"{path}: not valid TOML: {exc}") from None
     tables = raw.get("sites")
@@ -169,12 +180,13 @@ def _site(path: Path, name: str, entry: object) -> Site:
         raise fail("max_list_pages", "must be a positive integer")
     encoding = entry.get("encoding")
     if encoding is not None:
-        import codecs
-
         try:
-            codecs.lookup(encoding)
+            codec = codecs.lookup(encoding).name
         except (LookupError, TypeError):
             raise fail("encoding", f"unknown encoding {encoding!r}") from None
+        if not ascii_compatible(codec):  # utf-16/32: HTML markup is never written in them
+            raise fail("encoding", f"{encoding!r} cannot be an HTML page's encoding "
+                                   f"(ASCII markup is not ASCII bytes in it); use e.g. 'gbk' or 'utf-8'")
     selectors = entry.get("selectors", {})
     if not isinstance(selectors, dict) or not all(isinstance(v, str) and v for v in selectors.values()):
         raise fail("selectors", "must be a table of CSS selector strings")
@@ -192,6 +204,11 @@ def _site(path: Path, name: str, entry: object) -> Site:
     if proxy is not None and (not isinstance(proxy, str) or urlsplit(proxy).scheme not in ("http", "https")
                               or not urlsplit(proxy).netloc):
         raise fail("proxy", f"not a proxy URL like http://user:pass@host:3128: {proxy!r}")
+    for key, selector in selectors.items():  # compiled as extraction will (lxml's cssselect)
+        try:
+            CSSSelector(selector)
+        except (SelectorError, ValueError) as exc:
+            raise fail(f"selectors.{key}", f"bad CSS selector {selector!r}: {exc}") from None
     mobile_hosts = entry.get("mobile_hosts", {})
     if not isinstance(mobile_hosts, dict) or not all(isinstance(v, str) for v in mobile_hosts.values()):
         raise fail("mobile_hosts", "must be a table mapping a mobile host to its desktop host")

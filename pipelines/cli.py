@@ -43,9 +43,10 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.sites import Site
-from pipelines import classify, export, stages, versions
+from pipelines import classify, export, health, stages, versions
 from pipelines.archive import Archive
 from pipelines.archive.reports import reprocess_report, run_report, summary_line  # noqa: F401 (the commands' text)
+from pipelines.archive_checks import open_problem, path_problem
 
 
 class UsageError(Exception):
@@ -212,6 +213,8 @@ def backup(db: str | Path, to: str | Path, keep: int | None = None) -> tuple[Pat
             target = directory / f"archive-{stamp}-{n}.db"
     else:
         target = Path(to)
+        if not target.parent.is_dir():
+            raise UsageError(f"--to: the directory {target.parent} does not exist (end --to with / to create it)")
     if target.resolve() == src.resolve() or (target.exists() and os.path.samefile(target, src)):
         raise UsageError(f"--to: {target} is the archive itself; back up to another file or a directory")
     partial = target.with_name(target.name + ".partial")  # never a half-written file under the final name
@@ -300,6 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.db).exists():
         print(f"jianfu: no archive at {args.db}; run a crawl first (make demo, or scrapy crawl news)", file=sys.stderr)
         return 2
+    problem = path_problem(args.db) if args.command != "backup" else None  # the others write the archive
+    if problem:
+        print(f"jianfu {args.command}: {problem}", file=sys.stderr)
+        return 2
+    if args.command != "backup" and (opened := open_problem(args.db)):  # the crawl's exit codes
+        kind, message = opened
+        print(f"jianfu {args.command}: {kind}: {message}", file=sys.stderr)
+        return health.EXIT_NOT_AN_ARCHIVE if kind == "not_an_archive" else health.EXIT_PROBLEMS[kind]
     try:
         if args.command == "backup":
             path, articles, removed = backup(args.db, args.to, args.keep)
@@ -321,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
             archive.close()
     except UsageError as exc:
         print(f"jianfu {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. backup --to a read-only place: one line, not a traceback
+        print(f"jianfu {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"jianfu {args.command}: interrupted; every article done so far is saved", file=sys.stderr)

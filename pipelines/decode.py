@@ -21,7 +21,12 @@ _BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 
 def widen(label: str | None) -> str | None:
-    """A charset label as the codec to decode with: the GB family becomes GB18030."""
+    """A charset label as the codec to decode with: the GB family becomes GB18030.
+
+    A label that cannot describe an HTML page's bytes — UTF-16/32 (or any codec in which ASCII is
+    not itself) on a page without their BOM — is ignored, as browsers ignore a utf-16 meta tag
+    and read the page as UTF-8: the page's own markup is ASCII bytes, so it is not UTF-16.
+    """
     if not label:
         return None
     label = label.strip().strip("\"'").lower()
@@ -30,9 +35,19 @@ def widen(label: str | None) -> str | None:
     if label in ("iso-8859-1", "latin-1", "us-ascii", "ascii"):
         return "windows-1252"  # what browsers do; also never the right guess for a Chinese page
     try:
-        return codecs.lookup(label).name
+        codec = codecs.lookup(label).name
     except LookupError:
         return None
+    return codec if ascii_compatible(codec) else None
+
+
+def ascii_compatible(codec: str) -> bool:
+    """Does this codec write ASCII markup as the same bytes (so it can label an HTML page)?"""
+    sample = "<meta charset=x>"
+    try:
+        return sample.encode(codec) == sample.encode("ascii")
+    except (LookupError, UnicodeError):
+        return False
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:

@@ -26,6 +26,7 @@ from lxml import html as lxml_html
 from pipelines.boilerplate import clean_tree, is_data_table, table_rows, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
 from pipelines.byline import find_author, find_original_url, find_outlet
 from pipelines.dates import DATE_RE, find_date, machine_date, weak_dates
+from pipelines.bounds import check_document
 from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.headline import find_title, lines_above_text
@@ -52,6 +53,7 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
                  selectors: dict | None = None, fetched_at: str | None = None) -> dict:
     """Extract one article from a raw page. Raises `Rejected` when there is none."""
     text, codec = decode_html(html, content_type)
+    check_document(text)  # bounded work: refuse pathological documents before parsing them
     tree = _parse(text)
     selectors = selectors or {}
     stated = None if selectors.get("date") else machine_date(tree, fetched_at)

@@ -17,10 +17,17 @@ import sqlite3
 EXIT_OK = 0
 EXIT_USAGE = 2            # bad arguments or a malformed seeds file: nothing was crawled
 EXIT_PROBLEMS = {
+    # the archive could not be written (pipelines/archive_checks.py): the crawl stopped at the
+    # first failed write, the page is still queued; fix the archive and run again
+    "archive_corrupt": 9, # damaged file (integrity check failed, malformed page)
+    "archive_schema": 8,  # a table or column this version writes is missing
+    "archive_full": 6,    # no space left for the archive
+    "archive_locked": 7,  # another process held a write lock longer than the busy timeout
     "cut_short": 5,       # the run did not finish: a signal, a CLOSESPIDER limit, a kill
     "site_failed": 3,     # a site answered nothing but errors
     "too_many_errors": 4, # failed requests above the threshold across the run
 }
+EXIT_NOT_AN_ARCHIVE = 10  # --db names a file that is not an archive (not SQLite, or another program's)
 EXIT_LOCKED = 75          # another scheduled crawl holds the lock (EX_TEMPFAIL: try later)
 
 # Site-health thresholds: "sharply" means against the site's own history.
@@ -36,9 +43,12 @@ def check_run(conn: sqlite3.Connection, run_id: int, max_error_rate: float = 0.5
     Call after `run_sites` holds the run's figures (`Archive.finish_run` does).
     """
     conn.execute("DELETE FROM site_alerts WHERE run_id = ?", (run_id,))
-    run = conn.execute("SELECT finish_reason, kind FROM runs WHERE id = ?", (run_id,)).fetchone()
+    run = conn.execute("SELECT finish_reason, kind, stats FROM runs WHERE id = ?", (run_id,)).fetchone()
     problems = []
-    if run[0] != "finished":
+    if run[0] in EXIT_PROBLEMS and run[0].startswith("archive_"):  # the crawl stopped at a failed write
+        detail = json.loads(run[2] or "{}").get("jianfu/archive_problem_detail", "")
+        problems.append({"kind": run[0], "detail": detail or f"run ended with finish reason '{run[0]}'"})
+    elif run[0] != "finished":
         problems.append({"kind": "cut_short", "detail": f"run ended with finish reason '{run[0]}'"})
     rows = conn.execute("SELECT * FROM run_sites WHERE run_id = ? ORDER BY site", (run_id,))
     cols = [c[0] for c in rows.description]

@@ -110,6 +110,15 @@ _QUERY_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?)
 OR_WORDS = {"OR", "|", "或者"}
 
 
+# Datasette's SQL time limit cannot interrupt a Python function, so the SQL functions below cut
+# their arguments first: a 4-million-character argument once ran 14.5 s and held up every other
+# visitor. A query is a few words; a snippet comes from the first match near the opening; the
+# phrase check reads at most what the crawl stores of an article (pipelines/bounds.py).
+MAX_QUERY_CHARS = 200
+MAX_SNIPPET_TEXT = 20_000
+MAX_MATCH_TEXT = 100_000
+
+
 def parse_query(query: str) -> list[Group]:
     """A reader's query as OR-groups: `文山会海 OR 一票否决`, `基层 -减负`, `"基层减负工作"`.
 
@@ -118,7 +127,7 @@ def parse_query(query: str) -> list[Group]:
     index, then the exact text is checked, see `text_matches`).
     """
     groups, group = [], Group()
-    for m in _QUERY_TOKEN.finditer(unicodedata.normalize("NFKC", query or "")):
+    for m in _QUERY_TOKEN.finditer(unicodedata.normalize("NFKC", (query or "")[:MAX_QUERY_CHARS])):
         minus, quoted, plain = m.group(1), next((g for g in m.group(2, 3, 4) if g is not None), None), m.group(5)
         if quoted is None and plain in OR_WORDS:
             groups.append(group)
@@ -195,7 +204,7 @@ def text_matches(title: str, body: str, query: str) -> bool:
     groups = parse_query(query)
     if not any(g.phrases for g in groups):
         return True
-    text = _plain((title or "") + "\n" + (body or ""))
+    text = _plain(((title or "") + "\n" + (body or ""))[:MAX_MATCH_TEXT])
     return any(all(w in text for w in g.words + g.phrases) and not any(x in text for x in g.excluded)
                for g in groups)
 
@@ -215,7 +224,7 @@ def highlight_terms(query: str) -> list[str]:
 def snippet(text: str, query: str, width: int = SNIPPET_WIDTH) -> str:
     """About `width` characters of `text` around the first place a query term occurs, as HTML
     with the terms in <mark>; the text's opening when no term occurs (or no query)."""
-    text = re.sub(r"\s+", " ", text or "").strip()
+    text = re.sub(r"\s+", " ", (text or "")[:MAX_SNIPPET_TEXT]).strip()
     # folding keeps one character for one character, so positions carry over to the original
     folded = fold(text)
     if len(folded) != len(text):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from pipelines import classify, dedupe, extract, versions
+from pipelines import bounds, classify, dedupe, extract, versions
 from pipelines.dedupe import DedupeKeys
 from pipelines.errors import Rejected, Rejection
 from pipelines.kinds import RequestKind, Stage
@@ -55,8 +55,8 @@ def process_page(page: dict, site: "Site | None" = None) -> Processed:
     """
     kind = RequestKind(page.get("kind") or RequestKind.ARTICLE)
     if kind == RequestKind.NAVIGATION:  # a failed feed/sitemap/list fetch: recorded, never parsed
-        return Processed(page, rejection=Rejection(Stage.FETCH, fetch_reason(page),
-                                                   f"navigation page: {page.get('error', '')}"), kind=kind)
+        return Processed(page, rejection=Rejection.coerce(page.get("rejection")) or Rejection(
+            Stage.FETCH, fetch_reason(page), f"navigation page: {page.get('error', '')}"), kind=kind)
     rejection = Rejection.coerce(page.get("rejection"))
     if rejection is not None:  # refused before the fetch (e.g. a redirect to a private address)
         return Processed(page, rejection=rejection, kind=kind)
@@ -107,6 +107,10 @@ def fetch_and_extract(page: dict, site: "Site | None" = None) -> tuple[dict | No
     article["extractor_version"] = versions.EXTRACTOR
     if not (article.get("body") or "").strip():
         return None, Rejection(Stage.EXTRACT, "empty_body", "no article text found")
+    try:
+        bounds.check_body(article["body"])  # dedupe, classify and search grow with the text
+    except Rejected as exc:
+        return None, exc.rejection
     return article, None
 
 

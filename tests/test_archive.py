@@ -118,8 +118,8 @@ def test_kill_mid_crawl_leaves_archive_consistent(tmp_path):
                         count = c.execute("SELECT count(*) FROM articles").fetchone()[0]
                 except sqlite3.OperationalError:
                     count = 0
-        os.kill(proc.pid, signal.SIGKILL)
     finally:
+        os.kill(proc.pid, signal.SIGKILL)  # also when an assertion failed: never wait on a live writer
         proc.wait()
     archive = Archive(db_path)  # reopening recovers from the WAL
     c = archive.conn

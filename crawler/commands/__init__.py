@@ -2,7 +2,9 @@
 
 `scrapy shell`, `fetch`, `view`, `parse` and `check` are for looking at pages, so they never
 touch the archive: each sets `ARCHIVE_ENABLED = False`, which disables the archive pipeline
-and the middlewares that read or write it. Only `scrapy crawl` writes `archive.db`.
+and the middlewares that read or write it. Only `scrapy crawl` writes `archive.db`; it checks
+its arguments and the archive's path first (`crawl.py`: one line and exit status 2 for a bad
+seeds file or `ARCHIVE_DB`).
 The URL typed on the command line was chosen by the person typing it, like a seeds file: its
 host may be a private or loopback address (the demo web on 127.0.0.1), so it is allowed.
 """

@@ -28,12 +28,12 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urldefrag, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler import discovery
 from crawler.items import PageItem
-from crawler.middlewares import RefusedAddress, archive_enabled, crawl_archive
+from crawler.faults import fetch_rejection
+from crawler.middlewares import archive_enabled, crawl_archive
 from crawler.sites import SeedsError, Site, adhoc_site, home_prefix, load_sites, neighbour_sites, site_for_url
 from pipelines.errors import Rejection
 from pipelines.kinds import RequestKind, Stage
@@ -304,18 +304,21 @@ class NewsSpider(scrapy.Spider):
                 yield req
 
     def navigation_failed(self, failure):
-        if failure.check(IgnoreRequest):
+        rejection = fetch_rejection(failure)
+        if rejection is None:
             return  # robots.txt said no; counted in Scrapy's stats
         if failure.request.meta.get("probe"):
             return  # a guessed address
-        yield self.navigation_item(failure.request, 0, failure.getErrorMessage())
+        yield self.navigation_item(failure.request, 0, rejection.detail, rejection.reason)
 
-    def navigation_item(self, request, status: int, error: str) -> PageItem:
+    def navigation_item(self, request, status: int, error: str, reason: str | None = None) -> PageItem:
         """A failed feed, sitemap or list page: recorded as a rejection, never silently lost."""
         self.crawler.stats.inc_value("jianfu/navigation_failed")
         self.logger.warning("navigation page failed: %s (%s)", request.url, error)
-        return PageItem(url=request.url, site=request.meta["site"], status=status, fetched_at=now_iso(),
-                        found_via=request.meta["found_via"], kind=RequestKind.NAVIGATION, error=error)
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        return PageItem(url=url, site=request.meta["site"], status=status, fetched_at=now_iso(),
+                        found_via=request.meta["found_via"], kind=RequestKind.NAVIGATION, error=error,
+                        rejection=Rejection(Stage.FETCH, reason, f"navigation page: {error}") if reason else None)
 
     # -- articles ---------------------------------------------------------------------------
 
@@ -362,18 +365,14 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure):
+        """A request that ended without a response: a `pages` row (status 0) with its `fetch/<reason>`
+        rejection, so it is counted and not requested again next run (crawler/faults.py)."""
         request = failure.request
-        if failure.check(RefusedAddress):  # e.g. a redirect to a private address: recorded
-            yield PageItem(
-                url=request.meta.get("redirect_urls", [request.url])[0], site=request.meta["site"], status=0,
-                fetched_at=now_iso(), response_url=request.url,
-                found_via=request.meta["found_via"], error=failure.getErrorMessage(),
-                rejection=Rejection(Stage.FETCH, "private_address", failure.getErrorMessage()),
-            )
-            return
-        if failure.check(IgnoreRequest):
+        rejection = fetch_rejection(failure)
+        if rejection is None:
             return  # already archived, or robots.txt said no; both counted in stats
         yield PageItem(
-            url=request.url, site=request.meta["site"], status=0, fetched_at=now_iso(),
-            found_via=request.meta["found_via"], error=f"{failure.type.__name__}: {failure.getErrorMessage()}",
+            url=request.meta.get("redirect_urls", [request.url])[0], site=request.meta["site"], status=0,
+            fetched_at=now_iso(), response_url=request.url, found_via=request.meta["found_via"],
+            error=rejection.detail, rejection=rejection,
         )

@@ -30,13 +30,20 @@ class Queue:
     def resume(self, sites: list[str], max_attempts: int = 3) -> list[tuple[str, str]]:
         """(url, site) of article URLs an earlier run discovered but never stored.
 
-        Each call counts an attempt; a URL still not stored after `max_attempts` runs (robots.txt
-        forbids it, or it is a duplicate under another spelling) is dropped from the queue.
+        A URL still queued after `max_attempts` runs that ended without an archive problem
+        (robots.txt forbids it, or it is a duplicate under another spelling) is dropped from the
+        queue. Attempts are counted when a run closes (`count_attempt`, from `Runs.finish`), not
+        here, so runs stopped by a full, locked or damaged archive never use up a URL's attempts.
         """
         marks = ",".join("?" * len(sites))
         with self.db.atomic():
-            self.conn.execute(f"DELETE FROM queue WHERE attempts >= ? AND site IN ({marks})", (max_attempts, *sites))
+            self.conn.execute(f"DELETE FROM queue WHERE attempts > ? AND site IN ({marks})", (max_attempts, *sites))
             rows = self.conn.execute(f"SELECT url, site FROM queue WHERE site IN ({marks}) ORDER BY rowid",
                                      sites).fetchall()
-            self.conn.execute(f"UPDATE queue SET attempts = attempts + 1 WHERE site IN ({marks})", sites)
         return rows
+
+    def count_attempt(self, sites: list[str]) -> None:
+        """A run of these sites ended (inside the caller's transaction): one attempt for every URL
+        of theirs still queued."""
+        self.conn.execute(f"UPDATE queue SET attempts = attempts + 1 WHERE site IN ({','.join('?' * len(sites))})",
+                          sites)

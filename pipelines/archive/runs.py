@@ -15,6 +15,7 @@ import sqlite_utils
 
 from pipelines import health
 from pipelines.archive.clock import now_iso
+from pipelines.archive.queue import Queue
 from pipelines.kinds import Outcome
 
 
@@ -82,6 +83,9 @@ class Runs:
                counts.get(Outcome.DUPLICATE, 0), sum(by_reason.values()), _json(by_reason),
                json.dumps(stats, ensure_ascii=False, default=str), run_id))
             self._record_run_sites(run_id, stats)
+            if not finish_reason.startswith("archive_"):  # a run stopped by the archive tried nothing
+                Queue(self.db).count_attempt(json.loads(q("SELECT sites FROM runs WHERE id = ?",
+                                                          (run_id,)).fetchone()[0] or "[]"))
             self.judge(run_id, max_error_rate)
         return self.get(run_id)
 

@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS queue (
     found_via TEXT,
     run_id INTEGER,
     discovered_at TEXT,
-    attempts INTEGER DEFAULT 0  -- runs that tried to resume it
+    attempts INTEGER DEFAULT 0  -- runs that ended with it still queued (not counting archive problems)
 );
 CREATE TABLE IF NOT EXISTS sites (
     name TEXT PRIMARY KEY,

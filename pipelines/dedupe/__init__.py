@@ -19,9 +19,10 @@ The names below are the package's interface; `pipelines.dedupe:is_near_duplicate
 from pipelines.dedupe.index import CANDIDATES, INDEX_VERSION, StoryIndex, update_story
 from pipelines.dedupe.keys import DedupeKeys, band_keys
 from pipelines.dedupe.normalise import body_hash, hash_normalised, normalise
-from pipelines.dedupe.pairs import compare, is_near_duplicate, near_duplicate_normalised, verdict
+from pipelines.dedupe.pairs import (AlignmentTooCostly, Budget, alignment, compare, is_near_duplicate,
+                                    near_duplicate_normalised, verdict)
 from pipelines.dedupe.urls import canonical_url
 
-__all__ = ["CANDIDATES", "INDEX_VERSION", "DedupeKeys", "StoryIndex", "band_keys", "body_hash", "canonical_url",
-           "compare", "hash_normalised", "is_near_duplicate", "near_duplicate_normalised", "normalise",
+__all__ = ["AlignmentTooCostly", "Budget", "CANDIDATES", "INDEX_VERSION", "DedupeKeys", "StoryIndex", "alignment",
+           "band_keys", "body_hash", "canonical_url", "compare", "hash_normalised", "is_near_duplicate", "near_duplicate_normalised", "normalise",
            "update_story", "verdict"]

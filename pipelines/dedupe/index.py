@@ -15,7 +15,7 @@ from datetime import datetime
 from pipelines import versions
 from pipelines.dedupe.keys import BANDS, HEAD_BANDS, HEADS, K, ROWS, DedupeKeys, band_keys
 from pipelines.dedupe.normalise import normalise
-from pipelines.dedupe.pairs import CLOSE, CLOSE_WINDOW_DAYS, COVERAGE, DATE_WINDOW_DAYS, verdict
+from pipelines.dedupe.pairs import CLOSE, CLOSE_WINDOW_DAYS, COVERAGE, DATE_WINDOW_DAYS, Budget, verdict
 
 # The index holds band keys and normalised texts: it is rebuilt when either would come out
 # otherwise, i.e. when `versions.DEDUPE` (a digest of normalisation, the bands and what they
@@ -94,6 +94,7 @@ class StoryIndex:
         keys = _keys(keys)
         nb = keys.normalised
         found, conflicts, checked = [], set(), set()
+        budget = Budget()  # all candidates of one lookup together: bounded work per insert
 
         def check(aid: int) -> int | None:
             checked.add(aid)
@@ -104,7 +105,7 @@ class StoryIndex:
                 return None
             story_id, their_date, normalised, body = row
             days = _days_apart(published_at, their_date)
-            ok, _, cover = verdict(nb, normalised if normalised is not None else normalise(body or ""))
+            ok, _, cover = verdict(nb, normalised if normalised is not None else normalise(body or ""), budget)
             if not ok and cover >= COVERAGE:
                 conflicts.add(story_id)
             elif ok and days <= DATE_WINDOW_DAYS and (cover >= CLOSE or days <= CLOSE_WINDOW_DAYS):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass
 
 from pipelines.dedupe.keys import K
@@ -81,13 +83,58 @@ def _copied(ops) -> int:
     return shared + (run if run >= RUN else 0)
 
 
-def alignment(a: str, b: str) -> tuple[int, list[Edit]]:
+# difflib's longest-match search costs, per call, the number of positions in `b` of the characters
+# of `a` in range: on ordinary text that grows gently with length, on repetitive text (one table
+# row or phrase a thousand times) it is quadratic — a 9,000-character repetitive pair took 104 s.
+# So only the opening ALIGN_CHARS of each text is aligned (the containment prefilter still sees
+# everything), and the search is metered: a pair that would cost more than ALIGN_WORK steps, or a
+# lookup whose candidates together would cost more than LOOKUP_WORK, is not aligned and not joined.
+# Calibrated on this machine: reprint pairs of the dedupe sets and the demo web use at most 12
+# steps per character; two unrelated 12,000-character news texts ~2.3M steps (0.6 s); a
+# repetitive pair reaches ALIGN_WORK in about 1 s.
+ALIGN_CHARS = 12_000
+ALIGN_WORK = 4_000_000
+LOOKUP_WORK = 12_000_000
+
+
+class AlignmentTooCostly(Exception):
+    """The pair would cost more than its alignment budget (repetitive text)."""
+
+
+class Budget:
+    """Steps of longest-match search left, shared by the alignments of one lookup."""
+
+    def __init__(self, steps: int = LOOKUP_WORK):
+        self.left = steps
+
+
+class _MeteredMatcher(difflib.SequenceMatcher):
+    """SequenceMatcher that charges each longest-match search an upper bound of its cost (the
+    occurrences in `b` of the characters of `a[alo:ahi]`, from a prefix sum) before running it."""
+
+    def __init__(self, a: str, b: str, budget: Budget, limit: int):
+        super().__init__(None, a, b, autojunk=False)
+        counts = Counter(b)
+        self._cost = list(accumulate((counts.get(c, 0) for c in a), initial=0))
+        self._budget, self._limit = budget, limit
+
+    def find_longest_match(self, alo=0, ahi=None, blo=0, bhi=None):
+        steps = self._cost[ahi] - self._cost[alo] + 1
+        self._limit -= steps
+        self._budget.left -= steps
+        if self._limit < 0 or self._budget.left < 0:
+            raise AlignmentTooCostly
+        return super().find_longest_match(alo, ahi, blo, bhi)
+
+
+def alignment(a: str, b: str, budget: Budget | None = None) -> tuple[int, list[Edit]]:
     """Characters of `a` in long equal runs shared in order with `b`, and the edits between.
 
     Edits separated by less than ANCHOR equal characters are one edit: a rewritten lead that
     happens to share a two-character word with the original is one rewrite, not two swaps.
+    Raises AlignmentTooCostly beyond ALIGN_WORK steps (or the lookup's `budget`).
     """
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ops = _MeteredMatcher(a, b, budget or Budget(), ALIGN_WORK).get_opcodes()
     shared = _copied(ops)
     edits: list[Edit] = []
     pending = None  # [a1, a2, b1, b2, before]
@@ -162,10 +209,11 @@ def _numbers(text: str) -> set[str]:
     return set(_NUMBER.findall(text))
 
 
-def _other_facts(e: Edit, a: str, b: str) -> bool:
+def _other_facts(e: Edit, numbers_a: set[str], numbers_b: set[str]) -> bool:
     """A passage replaced by another passage, each with figures the other text lacks: the same
-    frame around another case (the next 通报 batch), not a rewrite of the same facts."""
-    return bool(_numbers(e.a) - _numbers(b)) and bool(_numbers(e.b) - _numbers(a))
+    frame around another case (the next 通报 batch), not a rewrite of the same facts.
+    `numbers_a`/`numbers_b` are `_numbers()` of the two whole texts (computed once per pair)."""
+    return bool(_numbers(e.a) - numbers_b) and bool(_numbers(e.b) - numbers_a)
 
 
 def _is_name_edit(e: Edit, a: str, b: str) -> bool:
@@ -230,9 +278,9 @@ def compare(na: str, nb: str) -> tuple[bool, str]:
     return ok, why
 
 
-def verdict(na: str, nb: str) -> tuple[bool, str, float]:
+def verdict(na: str, nb: str, budget: Budget | None = None) -> tuple[bool, str, float]:
     """(same story?, why, coverage): the coverage lets the index ask for a closer date when a
-    pair shares only part of its text."""
+    pair shares only part of its text. `budget`: the lookup's alignment budget (see Budget)."""
     if not na or not nb:
         return False, "empty", 0.0
     if na == nb:
@@ -240,9 +288,14 @@ def verdict(na: str, nb: str) -> tuple[bool, str, float]:
     c = containment(shingles(na, True), shingles(nb, True))
     if c < PREFILTER:
         return False, f"containment {c:.2f}", c
+    na, nb = na[:ALIGN_CHARS], nb[:ALIGN_CHARS]
     shorter = min(len(na), len(nb))
-    shared, edits = alignment(na, nb)
+    try:
+        shared, edits = alignment(na, nb, budget)
+    except AlignmentTooCostly:
+        return False, "too repetitive to align within its budget", 0.0
     cover = shared / shorter
+    numbers = functools.cache(_numbers)  # once per text, and only if needed
     if cover < COVERAGE:
         return False, f"coverage {cover:.2f}", cover
     swaps = [e for e in edits if e.swap]
@@ -251,7 +304,7 @@ def verdict(na: str, nb: str) -> tuple[bool, str, float]:
         if _is_numeric_edit(e) and not _relative_date_edit(e, na, nb):
             return False, f"numbers differ: {e.a or '∅'} / {e.b or '∅'}", cover
     for e in edits:
-        if e.inside and min(len(e.a), len(e.b)) > SUBSTITUTION and _other_facts(e, na, nb):
+        if e.inside and min(len(e.a), len(e.b)) > SUBSTITUTION and _other_facts(e, numbers(na), numbers(nb)):
             return False, f"other facts in the same frame: {e.a[:12]}… / {e.b[:12]}…", cover
     for e in swaps:
         # names inside shared text or in the opening words (the wire credit is gone by now), not

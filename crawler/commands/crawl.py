@@ -1,0 +1,56 @@
+"""`scrapy crawl`, with argument and environment errors as one line and exit status 2.
+
+Scrapy reports a spider that cannot be created (a malformed seeds file, an unknown `-a site`)
+or an archive that cannot be opened as a traceback and exit status 1, after the engine has
+started. Here the spider's arguments and `ARCHIVE_DB` are checked first, as `bin/scheduled-crawl`
+and `jianfu` check theirs: `scrapy crawl: <what is wrong>` on stderr, exit 2, nothing crawled.
+An archive that cannot be opened or written (corrupt, foreign, another schema, locked, full)
+exits with `bin/scheduled-crawl`'s code for it (README, "Exit codes").
+"""
+
+from __future__ import annotations
+
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+
+from crawler.sites import SeedsError
+from pipelines import health
+from pipelines.archive_checks import open_problem, path_problem
+
+
+
+
+class Command(ScrapyCrawl):
+    def run(self, args, opts):
+        if len(args) == 1 and (problem := self.preflight(args[0], opts.spargs)):
+            print(f"scrapy crawl: {problem}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        if len(args) == 1 and (opened := open_problem(self.settings.get("ARCHIVE_DB", "archive.db"))):
+            kind, message = opened  # corrupt, foreign, schema, locked: the scheduled crawl's codes
+            print(f"scrapy crawl: {kind}: {message}", file=sys.stderr)
+            self.exitcode = health.EXIT_NOT_AN_ARCHIVE if kind == "not_an_archive" else health.EXIT_PROBLEMS[kind]
+            return
+        super().run(args, opts)
+        crawler = getattr(self, "_crawler", None)
+        if crawler is not None and (problem := crawler.stats.get_value("jianfu/archive_problem")):
+            self.exitcode = health.EXIT_PROBLEMS[problem]  # the crawl stopped at a failed write
+
+    def _create_crawler(self, name):
+        self._crawler = super()._create_crawler(name)  # kept for its stats after the run
+        return self._crawler
+
+    def preflight(self, spider_name: str, spider_args: dict) -> str | None:
+        """What is wrong with the arguments or the archive, or None."""
+        try:
+            spidercls = self.crawler_process.spider_loader.load(spider_name)
+        except KeyError:
+            return None  # Scrapy's own message for an unknown spider
+        try:
+            spidercls(**spider_args)  # validates the seeds file, -a site and -a url
+        except SeedsError as exc:
+            return str(exc)
+        except TypeError as exc:
+            return f"bad spider argument: {exc}"
+        return path_problem(self.settings.get("ARCHIVE_DB", "archive.db"))

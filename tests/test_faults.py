@@ -1,0 +1,270 @@
+"""The fault suite: a misbehaving site (tests/faulty_web.py) crawled by the real scheduled crawl.
+
+For each fault the crawl finishes in bounded time (the subprocess timeout) and bounded memory
+(the child's peak RSS), every attempted article URL ends as a `pages` row plus an article or a
+`rejections` row with its reason, the exit code is the documented one, and the next run does
+not download the refused URLs again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.discovery import MAX_SITEMAP_DEPTH
+from crawler.sites import SeedsError, load_sites
+from pipelines import bounds, dedupe
+from pipelines.decode import decode_html
+from pipelines.errors import Rejected
+from pipelines.extract import extract_page
+from tests.faulty_web import FAULT_PATHS, OK_PATHS, FaultyWeb, article
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ["-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "AUTOTHROTTLE_MAX_DELAY=0.5"]
+# Peak memory a crawl of the faulty site may reach (before the fixes: 3.4 GB, and 3.5 minutes).
+MAX_RSS_MB = 700
+
+EXPECTED = {  # article path -> rejection (stage/reason), or None for an article
+    "/a/ok-1.html": None, "/a/ok-2.html": None,
+    "/a/huge.html": "fetch/too_large", "/a/endless.html": "fetch/too_large", "/a/bomb.html": "fetch/too_large",
+    "/a/loop-1.html": "fetch/redirect_loop", "/a/hops-0.html": "fetch/too_many_redirects",
+    "/a/to-loopback.html": "fetch/private_address", "/a/nxdomain.html": "fetch/dns_failure",
+    "/a/utf16-meta.html": None, "/a/utf16-header.html": None,
+    "/a/p-flood.html": "extract/too_complex",
+    "/a/notice-1.html": None, "/a/notice-2.html": None, "/a/notice-3.html": None,
+}
+
+
+def scheduled_crawl(seeds: Path, db: Path, logs: Path) -> tuple[subprocess.CompletedProcess, int]:
+    """bin/scheduled-crawl in a child; (its result, its peak RSS in MB, measured by a wrapper)."""
+    wrapper = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+               "print('maxrss', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+               "sys.exit(r.returncode)")
+    cmd = [sys.executable, "-c", wrapper, str(ROOT / "bin" / "scheduled-crawl"), "--seeds", str(seeds),
+           "--db", str(db), "--log-dir", str(logs), *FAST]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    rss = int(done.stderr.strip().splitlines()[-1].split()[1]) // 1024
+    return done, rss
+
+
+@pytest.fixture(scope="module")
+def faulty_crawl(tmp_path_factory):
+    """The faulty site crawled twice into one archive: (web, db, first run, second run, hits after the first)."""
+    tmp = tmp_path_factory.mktemp("faulty")
+    with FaultyWeb() as web:
+        seeds, db, logs = web.seeds(tmp), tmp / "archive.db", tmp / "logs"
+        first = scheduled_crawl(seeds, db, logs)
+        hits_after_first = dict(web.hits)
+        second = scheduled_crawl(seeds, db, logs)
+        yield web, db, first, second, hits_after_first
+
+
+def rows(db, sql, *args):
+    with sqlite3.connect(db) as c:
+        return c.execute(sql, args).fetchall()
+
+
+def test_every_fault_ends_as_an_article_or_a_recorded_rejection(faulty_crawl):
+    web, db, (first, rss), _, _ = faulty_crawl
+    assert first.returncode == 0, first.stdout + first.stderr[-3000:]
+    assert rss < MAX_RSS_MB, f"peak RSS {rss} MB"
+    assert set(EXPECTED) == set(OK_PATHS + FAULT_PATHS)
+    for path, expected in EXPECTED.items():
+        url = web.base_url + path
+        pages = rows(db, "SELECT outcome, id FROM pages WHERE url = ?", url)
+        assert len(pages) == 1, (path, pages)
+        outcome, page_id = pages[0]
+        if expected is None:
+            assert outcome in ("article", "duplicate"), (path, outcome)
+        else:
+            got = rows(db, "SELECT stage || '/' || reason FROM rejections WHERE page_id = ?", page_id)
+            assert (outcome, got) == ("rejected", [(expected,)]), path
+    # the redirect to a loopback *name* was refused before any request reached it
+    assert web.hits["/a/ok-1.html"] == 1
+
+
+def test_wrong_charset_labels_do_not_turn_pages_into_mojibake(faulty_crawl):
+    web, db, *_ = faulty_crawl
+    for path, title in (("/a/utf16-meta.html", "乡镇考核减量提质"), ("/a/utf16-header.html", "村干部不再忙于填表")):
+        (got_title, body, encoding), = rows(
+            db, "SELECT a.title, a.body, p.encoding FROM pages p JOIN articles a ON a.id = p.article_id "
+                "WHERE p.url = ?", web.base_url + path)
+        assert got_title == title and "督查检查考核事项" in body and encoding == "utf-8", path
+
+
+def test_sitemap_index_chain_is_bounded_and_held_to_the_site(faulty_crawl):
+    web, db, *_ , hits = faulty_crawl
+    assert hits["/sitemap.xml"] == MAX_SITEMAP_DEPTH + 1  # the start point and its children, no deeper
+    # children on other hosts (elsewhere.example, 127.0.0.2) were never requested: no failure recorded
+    assert rows(db, "SELECT url FROM rejections WHERE url NOT LIKE ?", web.base_url + "%") == []
+
+
+def test_the_next_run_downloads_no_refused_url_again(faulty_crawl):
+    web, db, _, (second, rss), hits = faulty_crawl
+    assert second.returncode == 0, second.stdout + second.stderr[-3000:]
+    for path in FAULT_PATHS + OK_PATHS:
+        assert web.hits[path] == hits.get(path, 0), path
+    assert rows(db, "SELECT count(*) FROM pages WHERE run_id = 2") == [(0,)]
+
+
+# ---------------------------------------------------------------------------- unit-level guards
+
+def test_utf16_labels_without_bom_are_ignored_as_browsers_do():
+    page = article("标题", ["正文第一段，内容足够长。"], meta="utf-16").encode("utf-8")
+    assert decode_html(page, "text/html; charset=utf-16")[1] == "utf-8"
+    assert "正文第一段" in decode_html(page, None)[0]
+    bom = "\ufeff<html><body>正文</body></html>".encode("utf-16")  # a real UTF-16 page keeps its BOM
+    assert decode_html(bom, "text/html; charset=utf-16")[0].endswith("正文</body></html>")
+
+
+def test_pathological_documents_are_refused_before_extraction():
+    blocks = article("标题", ["正文"], filler="".join(f"<div><span>第{i}行</span></div>" for i in range(4000)))
+    with pytest.raises(Rejected) as exc:
+        extract_page(blocks.encode(), "http://www.example.cn/a.html")
+    assert (exc.value.stage, exc.value.reason) == ("extract", "too_complex")
+    with pytest.raises(Rejected) as exc:
+        bounds.check_body("字" * (bounds.MAX_BODY_CHARS + 1))
+    assert exc.value.reason == "too_long"
+
+
+def test_near_duplicate_comparison_of_repetitive_text_is_bounded():
+    # the probe's pathological pair: difflib without autojunk took 104 s on 9,000 characters
+    a = "通知" * 4500
+    b = "通知" * 4490 + "公告" * 10
+    ok, why, _ = dedupe.verdict(dedupe.normalise(a), dedupe.normalise(b))
+    assert (ok, why) == (False, "too repetitive to align within its budget")
+    budget = dedupe.Budget(1000)  # a lookup's shared budget runs out too
+    shared, _ = dedupe.alignment("甲乙丙丁戊己庚辛" * 10, "甲乙丙丁戊己庚辛" * 10, budget)
+    assert shared == 80 and budget.left < 1000
+    with pytest.raises(dedupe.AlignmentTooCostly):
+        dedupe.alignment("甲乙" * 500, "乙甲" * 500, dedupe.Budget(1000))
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("encoding", '"utf-16"', "cannot be an HTML page's encoding"),
+    ("selectors", '{ body = "div[" }', "field 'selectors.body': bad CSS selector 'div['"),
+    ("selectors", '{ title = "a::text" }', "field 'selectors.title': bad CSS selector"),
+])
+def test_seeds_encoding_and_selectors_are_validated_at_load(tmp_path, field, value, message):
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(f'[sites.x]\ndisplay_name = "X"\nregion = "全国"\nlists = ["http://www.example.cn/"]\n'
+                     f"article_allow = ['/a/']\n{field} = {value}\n", encoding="utf-8")
+    with pytest.raises(SeedsError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        load_sites(seeds)
+
+
+def test_unreadable_seeds_are_a_seeds_error(tmp_path):
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('[sites.x]\ndisplay_name = "青海"\n'.encode("gbk"))
+    with pytest.raises(SeedsError, match="not UTF-8 text"):
+        load_sites(gbk)
+    with pytest.raises(SeedsError, match="is a directory"):
+        load_sites(tmp_path)
+
+
+# ---------------------------------------------------------------------------- argument errors
+
+@pytest.fixture()
+def read_only_dir(tmp_path):
+    """A directory nobody may write in: a read-only tmpfs when we are root (root ignores modes)."""
+    import os
+
+    path = tmp_path / "ro"
+    path.mkdir()
+    if os.geteuid() == 0:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(path)], check=True)
+        yield path
+        subprocess.run(["umount", str(path)], check=True)
+    else:
+        path.chmod(0o555)
+        yield path
+        path.chmod(0o755)
+
+
+def one_line_error(done: subprocess.CompletedProcess, prefix: str) -> str:
+    """The command exited 2 with one error line (Scrapy's startup log aside), no traceback."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    lines = [line for line in done.stderr.splitlines() if line.startswith(prefix)]
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def bad_inputs(tmp_path, read_only_dir):
+    """(what, seeds, db, expected words in the message) for each argument/environment error."""
+    good = tmp_path / "good.toml"
+    good.write_text('[sites.x]\ndisplay_name = "X"\nregion = "全国"\nlists = ["http://192.0.2.1:9/"]\n'
+                    "article_allow = ['/a/']\n", encoding="utf-8")
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes(good.read_text(encoding="utf-8").replace('"X"', '"青海"').encode("gbk"))
+    return [
+        ("seeds not UTF-8", gbk, tmp_path / "a.db", "not UTF-8 text"),
+        ("seeds a directory", tmp_path, tmp_path / "a.db", "is a directory"),
+        ("db in a missing directory", good, tmp_path / "missing" / "a.db", "does not exist"),
+        ("db in a read-only directory", good, read_only_dir / "a.db", "cannot write in"),
+    ]
+
+
+def test_scheduled_crawl_argument_errors_are_one_line_and_exit_2(tmp_path, read_only_dir):
+    for what, seeds, db, words in bad_inputs(tmp_path, read_only_dir):
+        done = subprocess.run([str(ROOT / "bin" / "scheduled-crawl"), "--seeds", str(seeds), "--db", str(db),
+                               "--log-dir", str(tmp_path / "logs")], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+        assert words in one_line_error(done, "scheduled-crawl: "), what
+        assert not db.exists(), what
+
+
+def test_scrapy_crawl_argument_errors_are_one_line_and_exit_2(tmp_path, read_only_dir):
+    for what, seeds, db, words in bad_inputs(tmp_path, read_only_dir):
+        done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"seeds={seeds}",
+                               "-s", f"ARCHIVE_DB={db}"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert words in one_line_error(done, "scrapy crawl: "), what
+        assert not db.exists(), what
+
+
+def test_jianfu_environment_errors_are_one_line_and_exit_2(tmp_path, read_only_dir):
+    db = tmp_path / "archive.db"
+    sqlite3.connect(db).close()
+    jianfu = [sys.executable, "-m", "pipelines.cli"]
+    done = subprocess.run([*jianfu, "backup", "--db", str(db), "--to", str(tmp_path / "missing" / "b.db")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "does not exist" in one_line_error(done, "jianfu backup: ")
+    done = subprocess.run([*jianfu, "backup", "--db", str(db), "--to", str(read_only_dir / "b.db")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    line = one_line_error(done, "jianfu backup: ")
+    assert "Read-only file system" in line or "Permission denied" in line, line
+
+
+# ---------------------------------------------------------------------------- Datasette
+
+def test_datasette_search_functions_cap_their_input(datasette):
+    """A 4-million-character argument built in SQL is cut before jieba sees it (it once ran 14.5 s,
+    beyond the SQL time limit, which cannot interrupt a Python function)."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    from pipelines.search import MAX_QUERY_CHARS, fts_query
+
+    sql = ("select escape_fts(hex(zeroblob(2000000))) as e, "  # one 4,000,000-character word
+           "jieba_query(replace(hex(zeroblob(2000000)), '0', '基层')) as j")
+    url = datasette + "/archive.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"})
+    (row,) = json.load(urllib.request.urlopen(url, timeout=60))
+    assert row["e"] == fts_query("0" * MAX_QUERY_CHARS) and len(row["e"]) < 10 * MAX_QUERY_CHARS
+    assert row["j"] == '"基层"'
+    # and an ordinary search still works on the same server
+    url = datasette + "/archive/articles.json?" + urllib.parse.urlencode({"_search": "减负", "_shape": "array"})
+    assert json.load(urllib.request.urlopen(url, timeout=60))
+
+
+def test_jianfu_refuses_a_file_that_is_not_an_archive(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("meeting notes\n")
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "report", "--db", str(notes)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 10 and "Traceback" not in done.stderr, done.stderr
+    assert "not_an_archive" in done.stderr and notes.read_text() == "meeting notes\n"
