@@ -215,6 +215,11 @@ def main(argv: list[str] | None = None) -> int:
             return health.EXIT_PROBLEMS["cut_short"]
         archive = Archive(db)
         try:
+            if archive.runs.get(run_id)["finished_at"] is None:
+                # a signal during the engine's start can stop the reactor before the spider
+                # closes: the run is closed here, cut short, never left open as if it had succeeded
+                archive.finish_run(run_id, {k: v for k, v in stats.items() if isinstance(v, (int, float, str))},
+                                   "shutdown", args.max_error_rate)
             problems = archive.runs.get(run_id)["problems"]
             code = health.exit_code(json.loads(problems or "[]"))
             archive.runs.record_exit(run_id, code, str(log_file))
