@@ -47,7 +47,8 @@ def run_report(archive, run_id: int | None = None) -> str:
     if new == 0 and dups == 0:
         lines.append("Nothing new: the archive already had every article this run found.")
     lines.append(f"Explore it:  make serve   (or: .venv/bin/datasette serve {archive.path} "
-                 f"--metadata datasette/metadata.yml --plugins-dir datasette/plugins)")
+                 f"--metadata datasette/metadata.yml --plugins-dir datasette/plugins "
+                 f"--template-dir datasette/templates)")
     return "\n".join(lines)
 
 
