@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.sites import Site
-from pipelines import classify, export, health, stages, versions
+from pipelines import claims, classify, export, health, stages, versions
 from pipelines.archive import Archive
 from pipelines.archive.reports import reprocess_report, run_report, summary_line  # noqa: F401 (the commands' text)
 from pipelines.archive_checks import open_problem, path_problem
@@ -132,8 +132,10 @@ def reprocess(archive: Archive, extract: bool = True, sites: list[str] | None = 
                 _count_flip(counts["label_flips"], old, verdict)
             if verdict["classifier_version"] != old["classifier_version"]:
                 counts["classifier_versions_updated"] += 1
+            found = (processed.claims if new_article is not None
+                     else claims.claims_for({"body": old["body"], "date": old["published_at"]}, verdict))
             if archive.update_article(old["id"], new_article, verdict, rejoin=extract, keys=keys,
-                                      old=(old["body"], old["story_id"])) is not None:
+                                      old=(old["body"], old["story_id"]), claims=found) is not None:
                 counts["stories_joined"] += 1
             bar.update(counts["articles"])
         reason = "finished"

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from pipelines import bounds, classify, dedupe, extract, versions
+from pipelines import bounds, claims, classify, dedupe, extract, versions
 from pipelines.dedupe import DedupeKeys
 from pipelines.errors import Rejected, Rejection
 from pipelines.kinds import RequestKind, Stage
@@ -39,6 +39,7 @@ class Processed:
     keys: DedupeKeys | None = None
     rejection: Rejection | None = None
     kind: RequestKind = field(default=RequestKind.ARTICLE)
+    claims: list[dict] = field(default_factory=list)  # figures claimed (burden-reduction articles only)
 
 
 def canonicaliser(site: "Site | None") -> Callable[[str], str]:
@@ -69,8 +70,8 @@ def process_page(page: dict, site: "Site | None" = None) -> Processed:
 def finish(page: dict, article: dict, site: "Site | None" = None, verdict: dict | None = None) -> Processed:
     """Dedupe keys and (unless given) the verdict for an extracted article."""
     keys = DedupeKeys.of(article["body"], [page["url"], page.get("response_url")], canonicaliser(site))
-    return Processed(page, article=article, verdict=verdict if verdict is not None else classify_article(article),
-                     keys=keys)
+    verdict = verdict if verdict is not None else classify_article(article)
+    return Processed(page, article=article, verdict=verdict, keys=keys, claims=claims.claims_for(article, verdict))
 
 
 def fetch_reason(page: dict) -> str:

@@ -12,6 +12,8 @@ whole archive stale; any change to code, a constant or a pattern does.
 - `DEDUPE`: the normalised text under `body_hash` and the story index (normalisation, the
   boilerplate line patterns it drops, script folding, the LSH bands); the story index rebuilds
   itself when it changes (`dedupe.index.INDEX_VERSION`);
+- `CLAIMS`: the figures claimed in burden-reduction articles (`pipelines.claims`: its rules,
+  the gazetteer of regions, cn2an);
 - classification: `pipelines.classify` derives `CLASSIFIER_VERSION` from its own rules and
   model with `derive()` (issue 12).
 
@@ -33,6 +35,8 @@ EXTRACTOR_SOURCES = ("extract.py", "boilerplate.py", "headline.py", "dates.py", 
 EXTRACTOR_LIBRARIES = ("trafilatura", "lxml", "justext", "htmldate")
 DEDUPE_SOURCES = ("dedupe/normalise.py", "dedupe/keys.py", "boilerplate.py", "textfold.py")
 DEDUPE_LIBRARIES = ("opencc-python-reimplemented", "numpy")
+CLAIMS_SOURCES = ("claims.py", "regions.py")
+CLAIMS_LIBRARIES = ("cn2an", "cpca")
 DIGEST_CHARS = 12
 
 
@@ -89,11 +93,13 @@ def _extractor_label() -> str:
 
 EXTRACTOR = derive(_extractor_label(), EXTRACTOR_SOURCES, libraries=EXTRACTOR_LIBRARIES)
 DEDUPE = derive("dedupe", DEDUPE_SOURCES, libraries=DEDUPE_LIBRARIES)
+CLAIMS = derive("claims-1", CLAIMS_SOURCES, libraries=CLAIMS_LIBRARIES)
 
 
 def current(classifier_version: str) -> dict[str, str]:
     """The versions an article processed now gets, by column."""
-    return {"extractor_version": EXTRACTOR, "dedupe_version": DEDUPE, "classifier_version": classifier_version}
+    return {"extractor_version": EXTRACTOR, "dedupe_version": DEDUPE, "classifier_version": classifier_version,
+            "claims_version": CLAIMS}
 
 
 def stale_condition(wanted: dict[str, str], alias: str = "a") -> tuple[str, list[str]]:

@@ -143,8 +143,10 @@ def test_reprocess_stale_selects_exactly_the_articles_with_old_versions(crawled,
         ids = [r[0] for r in c.execute("SELECT id FROM articles ORDER BY id")]
         # a crawl with this code leaves nothing stale
         assert c.execute("SELECT count(*) FROM articles WHERE extractor_version IS NOT ? OR dedupe_version IS NOT ? "
-                         "OR classifier_version IS NOT ?", list(current.values())).fetchone()[0] == 0
-        old_extractor, old_dedupe, old_classifier = ids[1], ids[4], ids[7]
+                         "OR classifier_version IS NOT ? OR claims_version IS NOT ?",
+                         list(current.values())).fetchone()[0] == 0
+        old_extractor, old_dedupe, old_classifier, old_claims = ids[1], ids[4], ids[7], ids[10]
+        c.execute("UPDATE articles SET claims_version = 'claims-0' WHERE id = ?", (old_claims,))
         c.execute("UPDATE articles SET extractor_version = '1.0' WHERE id = ?", (old_extractor,))
         c.execute("UPDATE articles SET dedupe_version = NULL WHERE id = ?", (old_dedupe,))  # before versions
         c.execute("UPDATE articles SET classifier_version = 'lexicon-0.9' WHERE id = ?", (old_classifier,))
@@ -153,11 +155,11 @@ def test_reprocess_stale_selects_exactly_the_articles_with_old_versions(crawled,
     assert out.startswith("1 articles re-processed") and "1 classifier versions updated" in out
     status, out, err = jianfu("reprocess", "--db", str(db), "--stale")
     assert status == 0, err
-    assert out.startswith("2 articles re-processed"), out  # the classifier one is current again
+    assert out.startswith("3 articles re-processed"), out  # the classifier one is current again
     with sqlite3.connect(db) as c:
-        for aid in (old_extractor, old_dedupe, old_classifier):
-            assert c.execute("SELECT extractor_version, dedupe_version, classifier_version FROM articles "
-                             "WHERE id = ?", (aid,)).fetchone() == tuple(current.values())
+        for aid in (old_extractor, old_dedupe, old_classifier, old_claims):
+            assert c.execute("SELECT extractor_version, dedupe_version, classifier_version, claims_version "
+                             "FROM articles WHERE id = ?", (aid,)).fetchone() == tuple(current.values())
     status, out, err = jianfu("reprocess", "--db", str(db), "--stale")
     assert status == 0 and out.startswith("0 articles re-processed"), out + err
 

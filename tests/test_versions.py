@@ -54,6 +54,6 @@ def test_a_stored_article_records_the_current_versions(tmp_path):
     run = archive.start_run("test", [])
     archive.store(stages.process_page(fetched("http://www.hekou.test/news/1.html")), run)
     (row,) = archive.db["articles"].rows
-    assert {k: row[k] for k in ("extractor_version", "dedupe_version", "classifier_version")} == \
+    assert {k: row[k] for k in ("extractor_version", "dedupe_version", "classifier_version", "claims_version")} == \
         versions.current(CLASSIFIER_VERSION)
     archive.close()

@@ -209,6 +209,69 @@ def m004_articles_dedupe_version(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE articles ADD COLUMN dedupe_version TEXT")
 
 
+CLAIMS_TABLE = """
+CREATE TABLE IF NOT EXISTS claims (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER REFERENCES articles(id),
+    paragraph INTEGER,          -- its paragraph in the article body (0-based): the page's anchor
+    sentence TEXT,
+    subject TEXT,               -- what was reduced, as the sentence names it
+    topic TEXT,                 -- its campaign topic (the classifier's taxonomy), NULL outside it
+    quantity REAL,              -- shares as percentages (近3/4 -> 75)
+    quantity_text TEXT,         -- the figure as written
+    qualifier TEXT,             -- approx | at_least | at_most
+    unit TEXT,                  -- % or the measure word (个, 件, 项, 名 ...)
+    direction TEXT,             -- reduced_by | reduced_to | increased | counted
+    period TEXT,                -- the sentence's time phrase (2023年, 今年以来)
+    year INTEGER,               -- the period's year, else the article's
+    region TEXT,                -- the most specific place the sentence (else the article) is about
+    confidence REAL
+)"""
+
+# The reprint graph, as views (always current, plain SQL any SQLite client can read):
+# each story's articles in publication order with their lag behind the first, and over the
+# archive, which outlet's stories which site carried, how often and how fast.
+REPRINT_VIEWS = """
+CREATE VIEW IF NOT EXISTS story_articles AS
+WITH ordered AS (
+  SELECT a.story_id, a.id AS article_id, a.title, a.published_at, a.outlet, a.site,
+         row_number() OVER w AS position, first_value(a.published_at) OVER w AS first_published,
+         count(*) OVER (PARTITION BY a.story_id) AS story_size
+  FROM articles a WHERE a.story_id IS NOT NULL
+  WINDOW w AS (PARTITION BY a.story_id ORDER BY a.published_at IS NULL, a.published_at, a.id))
+SELECT story_id, position, article_id, title, published_at, outlet, site, story_size,
+       round((julianday(substr(published_at, 1, 19)) - julianday(substr(first_published, 1, 19))) * 24, 1) AS lag_hours
+FROM ordered;
+CREATE VIEW IF NOT EXISTS reprints AS
+WITH pairs AS (
+  SELECT coalesce(src.outlet, s.display_name, src.site) AS source_outlet, r.site AS reprint_site,
+         r.lag_hours, r.story_id
+  FROM story_articles r JOIN story_articles src ON src.story_id = r.story_id AND src.position = 1
+  LEFT JOIN sites s ON s.name = src.site
+  WHERE r.position > 1),
+ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY source_outlet, reprint_site ORDER BY lag_hours) AS k,
+         count(*) OVER (PARTITION BY source_outlet, reprint_site) AS n
+  FROM pairs)
+SELECT source_outlet, reprint_site, max(n) AS reprints, count(DISTINCT story_id) AS stories,
+       round(avg(CASE WHEN k IN ((n + 1) / 2, (n + 2) / 2) THEN lag_hours END), 1) AS median_lag_hours
+FROM ranked GROUP BY source_outlet, reprint_site;
+"""
+
+
+@MIGRATIONS()
+def m005_claims_and_reprints(db: sqlite_utils.Database) -> None:
+    """The figures claimed in burden-reduction articles (`pipelines.claims`), with the version
+    that extracted them on each article (`articles.claims_version`), and the reprint graph's
+    views `story_articles` and `reprints`."""
+    db.execute(CLAIMS_TABLE)
+    db.execute("CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id)")
+    if "claims_version" not in db["articles"].columns_dict:
+        db.execute("ALTER TABLE articles ADD COLUMN claims_version TEXT")
+    for statement in statements(REPRINT_VIEWS):
+        db.execute(statement)
+
+
 def connect(path: str) -> sqlite_utils.Database:
     """Open (or create) an archive: WAL, so Datasette reads while a crawl writes; a busy timeout
     for the moments two writers meet; every pending migration applied."""

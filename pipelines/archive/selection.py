@@ -16,7 +16,7 @@ from pipelines import versions
 
 # The article columns re-processing compares with its new result (id first).
 COLUMNS = ("id", "title", "body", "story_id", "is_burden_reduction", "extractor_version", "classifier_version",
-           "topics")
+           "topics", "published_at")
 
 
 def where(sites=None, since: str | None = None, until: str | None = None,

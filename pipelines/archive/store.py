@@ -201,7 +201,8 @@ class Archive:
                 "SELECT canonical_url = ?, body, body_hash, story_id FROM articles WHERE id = ?",
                 (canonical, existing)).fetchone()
             if same_page and old_hash != keys.body_hash:  # the page was fetched again and its text changed
-                self.update_article(existing, article, verdict, keys=keys, old=(old_body, story_id))
+                self.update_article(existing, article, verdict, keys=keys, old=(old_body, story_id),
+                                    claims=processed.claims)
                 self.conn.execute("UPDATE articles SET page_id = ? WHERE id = ?", (page_id, existing))
                 return Outcome.UPDATED, existing
             return Outcome.DUPLICATE, existing
@@ -225,6 +226,7 @@ class Archive:
         self.stories.add(article_id, keys)
         dedupe.update_story(self.conn, story_id)
         search.index_article(self.conn, article_id, article.get("title") or "", article["body"])
+        self.replace_claims(article_id, processed.claims)
         self._add_urls(keys.urls, article_id, run_id)
         return Outcome.ARTICLE, article_id
 
@@ -242,7 +244,7 @@ class Archive:
 
     def update_article(self, article_id: int, article: dict | None, verdict: dict,
                        rejoin: bool = False, keys: DedupeKeys | None = None,
-                       old: tuple[str, int] | None = None) -> int | None:
+                       old: tuple[str, int] | None = None, claims: list[dict] | None = None) -> int | None:
         """Replace the extracted fields (when `article` is given) and the verdict of one article.
 
         A changed text is re-indexed for search and near-duplicate lookup and gets a new
@@ -253,7 +255,7 @@ class Archive:
         story joins the story its new text is a reprint of, if any: the story an older extractor
         kept it out of. Returns the story it joined, else None. All in one transaction.
         `keys` are the new text's dedupe keys and `old` the (body, story_id) stored, when the
-        caller has read them already.
+        caller has read them already. `claims` (when given) replace the article's claims.
         """
         joined = None
         with self.db.atomic():
@@ -290,7 +292,24 @@ class Archive:
                  _json(verdict.get("regions", [])), _json(verdict.get("evidence", {})),
                  verdict.get("classifier_version"), article_id),
             )
+            if claims is not None:
+                self.replace_claims(article_id, claims)
         return joined
+
+    def replace_claims(self, article_id: int, claims: list[dict]) -> None:
+        """The article's claims (`pipelines.claims`) and the claims version that extracted them;
+        inside the caller's transaction."""
+        self.conn.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
+        for c in claims:
+            self.conn.execute(
+                f"INSERT INTO claims (article_id, {', '.join(CLAIM_COLUMNS)}) "
+                f"VALUES (?, {', '.join('?' * len(CLAIM_COLUMNS))})",
+                (article_id, *(c.get(k) for k in CLAIM_COLUMNS)))
+        self.conn.execute("UPDATE articles SET claims_version = ? WHERE id = ?", (versions.CLAIMS, article_id))
+
+
+CLAIM_COLUMNS = ("paragraph", "sentence", "subject", "topic", "quantity", "quantity_text", "qualifier", "unit",
+                 "direction", "period", "year", "region", "confidence")
 
 
 def _as_int(v):
