@@ -302,6 +302,11 @@ _LINE_PATTERNS = [
     r"^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页",
     r"^.{0,12}(上一页|下一页).{0,12}$",
     r"^(发送给朋友|打印本文|收藏本文|推荐给朋友|复制链接|我要纠错|大\s*中\s*小)$",
+    # a telnet-style BBS post's header and origin lines, and its signature separator
+    r"^(发信人|寄信人|发信站|转信站|信\s*区|标\s*题)\s*[:：]", r"^※\s*(来源|修改|转载|转寄)", r"^--+$",
+    r"^【\s*在.{1,40}(的大作中|来信中)提到\s*[:：]?\s*】",
+    # a breadcrumb of three or more parts joined by arrows: "| 某论坛 → 某版 → 文章阅读 |"
+    r"^[|｜\s]*[^，。！？|｜]{1,20}(\s*(→|›|»)\s*[^，。！？|｜]{1,20}){2,}[|｜\s]*$",
 ]
 _LINE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.I)
 _LEAD = re.compile(r"^(本文转自|转自|来源)\s*[:：]\s*[^\s，。]{2,24}\s+")

@@ -188,20 +188,115 @@ def machine_date(tree, fetched_at: str | None = None):
     return _meta_date(tree, limit) or _script_date(tree, limit)
 
 
+# Dates that belong to the page's furniture, not to the article: the poster's registration and
+# last-login days in a forum's author column, a reply's or an edit's time, a blog header's clock
+# ("今天是 2006年12月27日"). Masked before any rule reads the text.
+_FURNITURE = re.compile(
+    r"(注册|注册时间|注册日期|加入时间|入站时间|来访时间|最后登[录陆]|上次登[录陆]|登[录陆]时间|在线时间|最后回复|最新回复|"
+    r"回复时间|回复日期|回帖时间|今天是|今日是|今天|现在是|现在时间|当前时间|系统时间)"
+    r"\s*[:：]?\s*[(（]?\s*" + _DATE
+    + r"|本帖最后由[^\n]{0,30}?于\s*" + _DATE + r"\s*编辑|(?:编辑|修改)于\s*" + _DATE + r"|在\s*" + _DATE + r"\s*重新编辑")
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+# A telnet-style BBS header: "发信站: 某站 (Sat Aug 13 16:12:21 2005)" (C's ctime, in English).
+_CTIME = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*,?\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\s+"
+                    r"(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+((?:19|20)\d{2})", re.I)
+
+
+# An English date on a blog's theme: "September 10th, 2005", "Sep 10, 2005", "10 September 2005".
+_MONTH_NAME = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_ENGLISH = re.compile(r"\b" + _MONTH_NAME + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b|"
+                      r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_NAME + r",?\s+((?:19|20)\d{2})\b", re.I)
+# A date in Chinese numerals, as notices are signed: "二〇〇四年十二月十日".
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "0": 0}
+_CN_DATE = re.compile(r"([一二][〇○零O0一二三四五六七八九]{3})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*"
+                      r"([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _cn_number(text: str) -> int:
+    """一..三十一 -> 1..31 (十 = 10, 十二 = 12, 二十 = 20, 二十三 = 23)."""
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _cn_date(m) -> str:
+    year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+    try:
+        return f"{year}年{_cn_number(m.group(2))}月{_cn_number(m.group(3))}日"
+    except KeyError:
+        return m.group()
+
+
+def _english_date(m) -> str:
+    month, day, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+    return f"{year}-{_MONTHS[month.lower()[:3]]:02d}-{int(day):02d}"
+
+
+def visible_dates(text: str) -> str:
+    """The text as the date rules read it: furniture dates blanked out, telnet-style English
+    times, English month names and Chinese-numeral dates rewritten as digits."""
+    text = _FURNITURE.sub(lambda m: " " * len(m.group()), text)
+    text = _CTIME.sub(lambda m: f"{m.group(6)}-{_MONTHS[m.group(1).lower()[:3]]:02d}-{int(m.group(2)):02d} "
+                                f"{int(m.group(3)):02d}:{m.group(4)}:{m.group(5)}", text)
+    text = _ENGLISH.sub(_english_date, text)
+    return _CN_DATE.sub(_cn_date, text)
+
+
+_RELATIVE = re.compile(r"^\s*(?:\d+\s*(?:秒|分钟|小时|天|周|个月)前|半小时前|刚刚|昨天|前天|今天|\d+\s*(?:seconds?|minutes?|hours?|days?)\s+ago)",
+                       re.I)
+
+
+def show_tooltip_dates(tree) -> None:
+    """Forums show a recent post's time as "3 天前" / "昨天 10:20" and keep the exact time in the
+    element's title attribute (Discuz, phpwind): show the exact time instead, as the reader sees
+    it on hovering. Also when the shown text has the day and the tooltip adds the time."""
+    for el in tree.xpath("//body//*[@title]"):
+        full = DATE_RE.fullmatch((el.get("title") or "").strip())
+        if not full or len(el):
+            continue
+        shown = el.text or ""
+        day = DATE_RE.search(shown)
+        if _RELATIVE.match(shown) or (day and not day.group(4) and full.group(4) and day.groups()[:3] == full.groups()[:3]):
+            el.text = (shown[:day.start()] if day else "") + full.group() + (shown[day.end():] if day else "")
+
+
+def _date_line(lines: list[str], limit):
+    """The first of `lines` that is a date on its own (a weekday at most beside it)."""
+    for line in lines:
+        m = DATE_RE.search(line)
+        if m and len(re.sub(r"[\s\u3000()（）\[\]【】|]", "", DATE_RE.sub("", line))) <= MAX_LINE_ABOVE_REST:
+            found = _from_match(m, limit)
+            if found:
+                return found
+    return None
+
+
+def _line_above(before_title: str, limit):
+    """A date on a line of its own right above the headline (a blog's date header, a portal's
+    date in the corner above the title): one of the two lines before it."""
+    return _date_line([ln for ln in visible_dates(before_title[-200:]).split("\n") if ln.strip()][-2:][::-1], limit)
+
+
 def find_date(text_after_title: str, url: str | None, fetched_at: str | None = None,
-              machine=None, weak=(None, None), header: str | None = None, footer: str = "") -> str | None:
+              machine=None, weak=(None, None), header: str | None = None, footer: str = "",
+              before_title: str = "", closing: list[str] = ()) -> str | None:
     """ISO 8601 (with +08:00 when the page shows a time of day), or None.
 
     `machine` is what `machine_date` found; without it the visible text decides: `header` is the
     text between the headline and the article's first sentence (defaults to the start of
     `text_after_title`), `footer` the lines right after its last one, where blogs and forums
     print "发表于 …" / "本贴由某某于…发表". `weak` is what `weak_dates` found (script variable,
-    last-modified stamp), trusted after the text. Dates inside the article's sentences (a
+    last-modified stamp), trusted after the text. Two more places are read after the footer's
+    labelled and timed dates: a date line of its own right above the headline (`before_title`:
+    a blog's date header), and a date line among the text's last two lines (`closing`: the
+    sign-off date of a notice). All text is read through `visible_dates` (furniture dates out,
+    English and Chinese-numeral dates as digits). Dates inside the article's sentences (a
     deadline, an anniversary) are never taken for the publication date."""
     limit = _limit(fetched_at)
-    head = text_after_title[:HEAD_CHARS]
-    header = head if header is None else header[:HEAD_CHARS]
-    footer = footer[:FOOT_CHARS]
+    head = visible_dates(text_after_title[:HEAD_CHARS])
+    header = head if header is None else visible_dates(header[:HEAD_CHARS])
+    footer = visible_dates(footer[:FOOT_CHARS])
     script, modified = weak
     found = (machine
              or _first(_LABEL, head, limit) or _first(_POSTED, head, limit)
@@ -209,6 +304,8 @@ def find_date(text_after_title: str, url: str | None, fetched_at: str | None = N
              or _first(DATE_RE, header, limit)
              or _first(_LABEL, footer, limit) or _first(_POSTED, footer, limit)
              or _first(DATE_RE, footer, limit, with_time=True)
+             or _line_above(before_title, limit)
+             or _date_line([visible_dates(line) for line in closing[-2:][::-1]], limit)
              or script
              or _url_date(url, limit)
              or modified
@@ -222,3 +319,5 @@ HEAD_CHARS, TIMED_CHARS = 1500, 600
 # How much of the text after the article's last line is its footer: a post's own "发表于 …" /
 # "本贴由…于…发表" line comes first, the replies' dates after it. Dev: 40-400 give the same figures.
 FOOT_CHARS = 120
+# A date line above the headline may carry this many other characters (a weekday: 星期三).
+MAX_LINE_ABOVE_REST = 4

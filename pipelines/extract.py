@@ -25,13 +25,13 @@ from lxml import html as lxml_html
 
 from pipelines.boilerplate import clean_tree, is_data_table, table_rows, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
 from pipelines.byline import find_author, find_original_url, find_outlet
-from pipelines.dates import DATE_RE, find_date, machine_date, weak_dates
+from pipelines.dates import DATE_RE, find_date, machine_date, show_tooltip_dates, weak_dates
 from pipelines.bounds import check_document
 from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.headline import find_title, lines_above_text
 
-EXTRACTOR_VERSION = "1.5"
+EXTRACTOR_VERSION = "1.6"
 # Fewer characters of article text than this is a rejection (extract/empty_body): one sentence.
 # The shortest real body in the corpus has 105 characters, an empty template page has none.
 MIN_BODY_CHARS = 30
@@ -59,7 +59,8 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
     stated = None if selectors.get("date") else machine_date(tree, fetched_at)
     weak = weak_dates(tree, fetched_at) if not stated and not selectors.get("date") else (None, None)
     # Everything below reads the page as a reader sees it, after the related lists (with their own
-    # dates and headlines), navigation and comment lists are gone.
+    # dates and headlines), navigation and comment lists are gone, with "3 天前" shown as its date.
+    show_tooltip_dates(tree)
     clean_tree(tree)
     linear = linear_text(tree)
     if selectors.get("body"):
@@ -68,7 +69,7 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
     else:
         paragraphs = _forum_first_post(tree)
         if paragraphs is None:
-            paragraphs = _body(tree, url)
+            paragraphs = _first_of_posts(_body(tree, url))
             paragraphs += _table_after(tree, linear, paragraphs)
     title = _select_text(tree, selectors.get("title")) or find_title(tree, lines_above_text(tree, linear, paragraphs, url))
     after_title = _after(linear, title)
@@ -76,7 +77,8 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
         date = find_date(_select_text(tree, selectors["date"]) or "", url, fetched_at, stated, weak)
     else:
         header, footer = _around_text(after_title, paragraphs)
-        date = find_date(after_title, url, fetched_at, stated, weak, header=header, footer=footer)
+        date = find_date(after_title, url, fetched_at, stated, weak, header=header, footer=footer,
+                         before_title=_before(linear, title), closing=paragraphs[-2:])
     header = after_title[:800]
     outlet = _select_text(tree, selectors.get("outlet")) or find_outlet(header) or find_outlet(linear)
     author = _select_text(tree, selectors.get("author")) or _forum_author(tree) or find_author(header)
@@ -138,6 +140,12 @@ def _after(linear: str, title: str | None) -> str:
     return linear
 
 
+def _before(linear: str, title: str | None) -> str:
+    """The page's text above the headline (where a blog prints its date header)."""
+    i = linear.find(title[:12]) if title else -1
+    return linear[:i] if i > 0 else ""
+
+
 def _find_squashed(text: str, probe: str, start: int = 0, last: bool = False) -> tuple[int, int]:
     """(start, end) of `probe` in `text`, allowing whitespace between its characters; (-1, -1)."""
     if not probe:
@@ -150,7 +158,8 @@ def _find_squashed(text: str, probe: str, start: int = 0, last: bool = False) ->
 def _around_text(after_title: str, paragraphs: list[str]) -> tuple[str | None, str]:
     """The page's text between the headline and the article's first sentence, and right after its
     last line: where its date line and its post footer are."""
-    prose = [p for p in paragraphs if len(_squash(p)) >= 20 and re.search(r"[，。！？；,.!?]", p)]
+    prose = [p for p in paragraphs if len(_squash(p)) >= 20 and re.search(r"[，。！？；,.!?]", p)
+             and not is_boilerplate_line(p)]
     if not prose:
         return None, ""
     begin, _ = _find_squashed(after_title, _squash(prose[0])[:12])
@@ -340,6 +349,31 @@ def _forum_first_post(tree) -> list[str] | None:
                             "contains(@class,'attach') or contains(@class,'sign') or contains(@class,'tip')]"):
         junk.getparent().remove(junk)
     return _paragraphs_of(first)
+
+
+# A post's header line in a thread that is one block of text (a Discuz archiver page, a plain
+# board): "某某 发表于 2009-1-8 20:15" (the name may be a line of its own just above it).
+_POST_HEADER = re.compile(r"^(?:[^，。！？\s]{1,20}\s*)?(?:发表于|发帖时间|发表时间|发贴时间)\s*[:：]?\s*(?:19|20)\d{2}[-/.年]")
+_NAME_LINE = re.compile(r"^[^，。！？；\s]{1,20}$")
+
+
+def _first_of_posts(paragraphs: list[str]) -> list[str]:
+    """The first post of a thread whose posts are separated only by header lines: the text
+    between the first and the second header. Only when no prose comes before the first header
+    (else the lines are post *footers*, and what follows the first one is a reply)."""
+    heads = [i for i, p in enumerate(paragraphs) if _POST_HEADER.match(p.strip())]
+    if len(heads) < 2:
+        return paragraphs
+    first, second = heads[0], heads[1]
+    if any(len(_squash(p)) >= MIN_PROSE_PARAGRAPH and re.search(r"[，。！？；]", p) for p in paragraphs[:first]):
+        return paragraphs
+    before, post = paragraphs[:first], paragraphs[first + 1:second]
+    # a poster's name on its own line above their header
+    if post and _NAME_LINE.match(post[-1].strip()):
+        post = post[:-1]
+    if before and _NAME_LINE.match(before[-1].strip()):
+        before = before[:-1]
+    return before + post if post else paragraphs
 
 
 def _forum_author(tree) -> str | None:

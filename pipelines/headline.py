@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urljoin
 
 from pipelines.boilerplate import is_boilerplate_line, is_byline_line
 
@@ -60,10 +61,17 @@ def title_without_site(title: str, site_names: set[str]) -> str:
     title = _clean(title)
     parts = _SEPARATORS.split(title)
     seps = _SEPARATORS.findall(title)
-    while len(parts) > 1 and looks_like_site_name(parts[-1], site_names):
+    blog_host = False
+    while len(parts) > 1 and (looks_like_site_name(parts[-1], site_names) or _is_blog_segment(parts[-1])):
+        blog_host = blog_host or _is_blog_segment(parts[-1])
         parts.pop()
         seps.pop()
-    while len(parts) > 1 and looks_like_site_name(parts[0], site_names) and len(_norm(parts[0])) <= 8:
+    # "标题_江边钓客_新浪博客": before a blog host's name comes the blogger's
+    if blog_host and len(parts) >= 2 and len(_norm(parts[-1])) <= 8:
+        parts.pop()
+        seps.pop()
+    while len(parts) > 1 and ((looks_like_site_name(parts[0], site_names) and len(_norm(parts[0])) <= 8)
+                              or _is_blog_segment(parts[0])):
         parts.pop(0)
         seps.pop(0)
     # a site name glued on with one space: "某某标题 松花江网"
@@ -77,6 +85,12 @@ def title_without_site(title: str, site_names: set[str]) -> str:
     return out.strip()
 
 
+def _is_blog_segment(segment: str) -> bool:
+    """A <title> segment naming a blog ("江边钓客的博客", "某某的日志", "Blog Archive"), short."""
+    return len(_norm(segment)) <= 16 and bool(_BLOG_NAME.search(segment.strip()) or _BLOG_ARCHIVE.fullmatch(segment.strip()))
+
+
+_BLOG_ARCHIVE = re.compile(r"Blog\s*Archive|Archives?|日志|博文|文章|正文", re.I)
 _SUFFIX = re.compile(r"\s*(?:_|\||｜|-|－)\s*[^_|｜\-－\s，。！？、]{1,8}$")
 
 
@@ -154,7 +168,7 @@ def find_title(tree, above: list[str] | None = None) -> str | None:
     nt = _norm(raw_title)
     # 1. the longest heading that is part of the <title>, not a site name
     inside = [c for c in candidates if _norm(c) and _norm(c) in nt and not looks_like_site_name(c, site_names)
-              and len(_norm(c)) >= 4]
+              and len(_norm(c)) >= 4 and not _BLOG_NAME.search(c)]
     if inside:
         return strip_suffix(max(inside, key=lambda c: len(_norm(c))))
     # 1b. the line right above the text that is part of the <title>: a headline in <strong>/<font>/a
@@ -214,6 +228,8 @@ _NOT_HEADLINE = re.compile(
     r"(^(来源|作者|时间|日期|发表|发布|发帖|楼层|楼主|分数|得分|等级|积分|帖子|注册|阅读|点击|浏览|人气|编辑|责任编辑|"
     r"字号|记者|通讯员|译|摄影|出处|回复|引用|标签|分类|关键词|Tags?)\s*[:：]|发表于|发帖时间|本贴由|张贴|"
     r"上一篇|下一篇|返回|打印|关闭|收藏|分享|字号|您的位置|当前位置|首页\s*[>»])", re.I)
+# A title given on its own labelled line in a post's header ("标  题: …", "主题：…"), not 原标题.
+_TITLE_LINE = re.compile(r"^\s*(?:帖子|文章)?(?:标\s*题|主\s*题|题\s*目)\s*[:：]\s*(\S.*?)\s*$")
 _EMPHASIS_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "big", "font", "center", "th", "caption")
 
 
@@ -225,7 +241,8 @@ def lines_above_text(tree, linear: str, paragraphs: list[str], url: str | None =
     characters, not a date, byline, label or navigation line, not a site or blog name. A link
     qualifies only inside a heading, an element named *title*, or when it points at the page
     itself (a blog post's permalink)."""
-    first = next((p for p in paragraphs if len(_norm(p)) >= 20 and re.search(r"[，。！？；,.!?]", p)), None)
+    first = next((p for p in paragraphs if len(_norm(p)) >= 20 and re.search(r"[，。！？；,.!?]", p)
+                  and not is_boilerplate_line(p)), None)
     if not first:
         return []
     probe = _norm(first)[:15]
@@ -237,6 +254,10 @@ def lines_above_text(tree, linear: str, paragraphs: list[str], url: str | None =
     shown = _emphasised_texts(tree, url)
     out = []
     for line in reversed(lines[max(0, at - LINES_ABOVE_TEXT):at]):
+        labelled = _TITLE_LINE.match(line)
+        if labelled and MIN_HEADLINE_CHARS <= len(_norm(labelled.group(1))) <= MAX_HEADLINE_CHARS:
+            out.append(_clean(labelled.group(1)))  # "标  题: …" in a BBS post's header
+            continue
         text = _clean(line)
         n = _norm(text)
         if not MIN_HEADLINE_CHARS <= len(n) <= MAX_HEADLINE_CHARS or n not in shown:
@@ -249,8 +270,14 @@ def lines_above_text(tree, linear: str, paragraphs: list[str], url: str | None =
 
 
 def _is_date_line(n: str) -> bool:
-    m = _DATE_ANY.search(n)
+    """A line that is a date and little else — with a day, or only a year and a month ("2003年5月",
+    "二〇〇三年五月", the date line of a report), which is never a headline."""
+    m = _DATE_ANY.search(n) or _MONTH_LINE.fullmatch(n)
     return bool(m) and len(_DATE_ANY.sub("", n)) < 12
+
+
+_MONTH_LINE = re.compile(r"[(（]?(?:(?:19|20)\d{2}|[一二][〇○零0一二三四五六七八九]{3})\s*(?:年|[-/.])\s*"
+                         r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月?(?:[一二三四五六七八九十]{1,3}日)?[)）]?")
 
 
 _DATE_ANY = re.compile(r"(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}日?(?:\s*\d{1,2}[:：]\d{2}(?::\d{2})?)?")
@@ -263,6 +290,10 @@ def _emphasised_texts(tree, url: str | None) -> set[str]:
         "contains(@class,'subject') or contains(@id,'subject') or contains(@class,'biaoti')] | "
         "//td[@align='center' or @align='middle'] | //div[@align='center'] | //p[@align='center']")
     own = (url or "").split("#")[0]
+
+    def to_page(a) -> bool:
+        return bool(own) and urljoin(own, (a.get("href") or "").strip()).split("#")[0] == own
+
     for el in els:
         text = _norm(el.text_content())
         if not MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
@@ -270,14 +301,14 @@ def _emphasised_texts(tree, url: str | None) -> set[str]:
         links = "".join(_norm(a.text_content()) for a in el.iter("a"))
         if links and len(links) >= 0.5 * len(text):
             heading = el.tag in _HEADING_TAGS or "title" in (el.get("class") or "").lower()
-            permalink = own and any((a.get("href") or "").split("#")[0] == own for a in el.iter("a"))
+            permalink = any(to_page(a) for a in el.iter("a"))
             if not (heading or permalink):
                 continue
         out.add(_norm(_clean(el.text_content())))
     # a link to the page itself, wherever it sits (a post title linked to its permalink)
     if own:
         for a in tree.xpath("//a[@href]"):
-            if a.get("href").split("#")[0] == own:
+            if to_page(a):
                 text = _norm(a.text_content())
                 if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
                     out.add(text)
