@@ -233,13 +233,24 @@ def _english_date(m) -> str:
     return f"{year}-{_MONTHS[month.lower()[:3]]:02d}-{int(day):02d}"
 
 
+# An old portal's short stamp: "[04-12-10 10:20]" — a two-digit year, read only with a time of day.
+_SHORT_YEAR = re.compile(r"(?<![\d./-])(\d{2})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}:\d{2}(?::\d{2})?)(?![\d:])")
+
+
+def _short_year(m) -> str:
+    yy = int(m.group(1))
+    return f"{(2000 if yy < 90 else 1900) + yy}-{m.group(2)}-{m.group(3)} {m.group(4)}"
+
+
 def visible_dates(text: str) -> str:
     """The text as the date rules read it: furniture dates blanked out, telnet-style English
-    times, English month names and Chinese-numeral dates rewritten as digits."""
+    times, English month names, two-digit years with a time and Chinese-numeral dates
+    rewritten as digits."""
     text = _FURNITURE.sub(lambda m: " " * len(m.group()), text)
     text = _CTIME.sub(lambda m: f"{m.group(6)}-{_MONTHS[m.group(1).lower()[:3]]:02d}-{int(m.group(2)):02d} "
                                 f"{int(m.group(3)):02d}:{m.group(4)}:{m.group(5)}", text)
     text = _ENGLISH.sub(_english_date, text)
+    text = _SHORT_YEAR.sub(_short_year, text)
     return _CN_DATE.sub(_cn_date, text)
 
 

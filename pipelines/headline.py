@@ -178,6 +178,13 @@ def find_title(tree, above: list[str] | None = None) -> str | None:
             return line
     cleaned = title_without_site(raw_title, site_names)
     nc = _norm(cleaned)
+    # 1c. a <title> cut short ("临江县精简表格给村干…"): the heading or line above the text it begins
+    cut = _TRUNCATED.search(cleaned)
+    if cut and len(_norm(cleaned[:cut.start()])) >= MIN_TRUNCATED_CHARS:
+        prefix = _norm(cleaned[:cut.start()])
+        longer = [c for c in candidates + above if _norm(c).startswith(prefix) and len(_norm(c)) > len(prefix)]
+        if longer:
+            return strip_suffix(min(longer, key=lambda c: len(_norm(c))))
     if len(nc) <= 8:
         # a short <title> with no heading in it is a column name ("新闻动态"), not the headline
         shown_above_date = dateline_heading(tree, site_names)
@@ -205,6 +212,9 @@ def find_title(tree, above: list[str] | None = None) -> str | None:
     return None if is_placeholder(cleaned) else cleaned
 
 
+# A <title> cut short by the template, and how much of it must be left to match a heading by.
+_TRUNCATED = re.compile(r"\s*(?:…+|\.{3,}|。。。)\s*$")
+MIN_TRUNCATED_CHARS = 6
 # A headline has at least this many characters (normalised): the shortest true headline on the
 # corpus has 6 (二十三、感赞), sidebar labels have 2-4 (导航, 存档, 随笔分类). Dev: 4 and 5 give the
 # same figures, 8 loses a headline.
@@ -253,20 +263,29 @@ def lines_above_text(tree, linear: str, paragraphs: list[str], url: str | None =
         return []
     shown = _emphasised_texts(tree, url)
     out = []
+    below = ""
     for line in reversed(lines[max(0, at - LINES_ABOVE_TEXT):at]):
+        under, below = below, line
         labelled = _TITLE_LINE.match(line)
         if labelled and MIN_HEADLINE_CHARS <= len(_norm(labelled.group(1))) <= MAX_HEADLINE_CHARS:
             out.append(_clean(labelled.group(1)))  # "标  题: …" in a BBS post's header
             continue
         text = _clean(line)
         n = _norm(text)
-        if not MIN_HEADLINE_CHARS <= len(n) <= MAX_HEADLINE_CHARS or n not in shown:
+        # emphasised, or right above the date/来源 line (a headline styled by a CSS class)
+        if not MIN_HEADLINE_CHARS <= len(n) <= MAX_HEADLINE_CHARS or (n not in shown and not _is_dateline(under)):
             continue
         if _NOT_HEADLINE.search(text) or _is_date_line(n) or n.endswith("。") or looks_like_site_name(text, set()) \
                 or _BLOG_NAME.search(text) or is_byline_line(text) or is_boilerplate_line(text):
             continue
         out.append(text)
     return out
+
+
+def _is_dateline(line: str) -> bool:
+    """A date/来源 line as portals print it under the headline ("2004年12月10日 10:20　来源：…")."""
+    line = line.strip()
+    return 0 < len(line) <= 120 and bool(_DATELINE.search(line)) and not re.search(r"[。！？]", line)
 
 
 def _is_date_line(n: str) -> bool:

@@ -387,3 +387,28 @@ def test_songzi_forum_seed_layout_gets_thread_title_and_post_date():
                      "https://www.songzi100.com/thread-8-1-1.html")
     assert result["title"] == subject
     assert result["date"] == "2019-05-13T09:17:14+08:00"
+
+
+@pytest.mark.parametrize("head_title", ["临江县精简表格给村干…_临江新闻网", "临江县精简表格给村干...-临江新闻网"])
+def test_a_title_tag_cut_short_is_completed_from_the_heading(head_title):
+    body = (f'<div class="nav">首页 > 本地新闻</div><div class="bigtit">{TITLE}</div>'
+            f'<div class="info">2004-12-10 10:20 来源：临江日报</div><div class="content">{TEXT_P}</div>')
+    result = extract(html(head_title, body), "http://www.example.test/n/1.htm")
+    assert result["title"] == TITLE
+
+
+def test_portal_headline_styled_by_a_css_class_right_above_the_date_line():
+    # no h1, no <b>, no "title" class: the headline is the line over "2004年12月10日 … 来源：…"
+    body = (f'<table><tr><td><a href="/">首页</a> | <a href="/n/">新闻</a></td></tr>'
+            f'<tr><td><span class="style3">{TITLE}</span></td></tr>'
+            f'<tr><td><span class="style2">2004年12月10日 10:20　来源：临江日报</span></td></tr><tr><td>{TEXT_BR}</td></tr></table>')
+    result = extract(html("临江新闻网--新闻中心--正文", body, "gb2312"), "http://www.example.test/n/1.htm")
+    assert result["title"] == TITLE and result["date"] == "2004-12-10T10:20:00+08:00"
+
+
+def test_a_two_digit_year_is_read_only_with_a_time_of_day():
+    from pipelines.dates import visible_dates
+
+    page = html(f"{TITLE}_临江新闻网", f'<h1>{TITLE}</h1><div>[04-12-10 10:20]　临江日报</div><div class="c">{TEXT_P}</div>')
+    assert extract(page, "http://www.example.test/n/1.htm")["date"] == "2004-12-10T10:20:00+08:00"
+    assert visible_dates("编号 04-12-10") == "编号 04-12-10"  # without a time it may be anything
