@@ -123,10 +123,10 @@ _PERIOD = re.compile(
     r"|今年以来|上半年|下半年|前三季度|近[一二三两五0-9]年(?:来|以来)?)")
 _STRIP_SUBJECT = re.compile(
     r"^(?:(?:20\d{2}|今|去|前)年(?:以来|上半年|下半年)?|今年以来|上半年|下半年|经过\S{0,6}后?|通过\S{0,8}?，|"
-    r"(?:清理|精简|整合|规范)?后|[全各本该](?:乡镇|街道|省|市|县|区|州|旗|镇|乡|村|盟)|各级|各地|全国|共计|共|累计|同比|"
+    r"(?:清理|精简|整合|规范)?后|\d{1,2}至\d{1,2}月|[全各本该](?:乡镇|街道|省|市|县|区|州|旗|镇|乡|村|盟)|各级|各地|全国|共计|共|累计|同比|"
     r"平均|普遍|已|都|均)+")
 # Comparisons and adverbs between the subject and its verb: 文件同比, 会议数量比上年, 每次.
-_SUBJECT_TAIL = re.compile(r"(?:同比|环比|比上年度?|较上年度?|比去年|较去年|[较比]\d{4}年|比过去|较过去|平均|共计|进行了?|"
+_SUBJECT_TAIL = re.compile(r"(?:比去年同期|较去年同期|同比|环比|比上年度?|较上年度?|比去年|较去年|[较比]\d{4}年|比过去|较过去|平均|共计|进行了?|"
                            r"仅占|仅为|每次|每年|分别|总共|一共)+$")
 
 
@@ -203,12 +203,17 @@ def _topic(text: str) -> str | None:
     return None
 
 
+# Adverbs left where a clause names no subject (最终只保留11项): the subject is in the clause before.
+_ADVERBS = re.compile(r"^(?:最终|最后|目前|现已|已经|已|只|仅|还|也|都|均|一律|全部|其中|如今|现在)+$")
+
+
 def _clean_subject(text: str) -> str:
     text = re.sub(r"^[，、\s]+|[的了，、\s]+$", "", text)
     text = _STRIP_SUBJECT.sub("", text)
     text = re.sub(r"^(?:的|了|对|把|将|向|为|使|让|由|从)", "", text)
     text = re.sub(r"(?:由|从)(?:过去的|原来的|年初的|原有的)?$", "", text)
     text = _SUBJECT_TAIL.sub("", text.strip("，、 的了"))
+    text = _ADVERBS.sub("", text.strip("，、 的了"))
     return text.strip("，、 的了")[-20:]
 
 
@@ -299,6 +304,10 @@ def clause_claims(clause: str) -> list[dict]:
             continue
         if not subject and from_subject:  # 文件篇幅从8000字缩减到5000字: named before the "from" figure
             subject = from_subject
+        if not subject:  # 取消了6项面向村级的创建示范和评比活动: named after the figure
+            after = clause[m.end():quantities[i + 1].start() if i + 1 < len(quantities) else len(clause)]
+            if _topic(after):
+                subject = _clean_subject(re.sub(r"^(?:的|面向\S{1,4}?的)", "", after))
         value, unit = _quantity(m)
         topic = _topic(subject or "")
         if topic is None:
@@ -343,6 +352,8 @@ def extract_claims(body: str, published_at: str | None = None, regions: list[str
                 out.append(Claim(sentence=sentence, paragraph=para, period=period, year=claim_year,
                                  region=region, **c))
                 subject_of_previous = (c["subject"], c["topic"])
+            if subject_of_previous is None and _topic(clause):  # a clause naming the subject, no figure yet
+                subject_of_previous = (_clean_subject(clause), _topic(clause))
     return out
 
 

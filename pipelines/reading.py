@@ -68,8 +68,35 @@ def label_text(is_burden_reduction) -> str:
     return {1: "是", 0: "否"}.get(is_burden_reduction, "未标注")
 
 
-def article_view(conn: sqlite3.Connection, article_id) -> dict | None:
-    """Everything the article page shows, or None when there is no such article."""
+def marked_paragraphs(paragraphs_: list[str], claims: list[dict], target=None) -> list[str]:
+    """The paragraphs as HTML with each claimed sentence in <mark class="claim" id="claim-N">
+    (N: the first claim of the sentence, or `target` when that claim is in it, then marked
+    `target` too), so a claim's link lands on its sentence."""
+    by_para: dict[int, dict[str, list[int]]] = {}
+    for c in claims:
+        by_para.setdefault(c["paragraph"], {}).setdefault(c["sentence"], []).append(c["id"])
+    out = []
+    for i, p in enumerate(paragraphs_):
+        sentences = by_para.get(i, {})
+        if not sentences:
+            out.append(html.escape(p))
+            continue
+        parts, last = [], 0
+        for m in re.finditer("|".join(re.escape(s) for s in sorted(sentences, key=len, reverse=True)), p):
+            ids = sentences[m.group()]
+            hit = str(target) in map(str, ids)
+            anchor = target if hit else ids[0]
+            parts += [html.escape(p[last:m.start()])]
+            parts += [f'<span class="claim-anchor" id="claim-{i}"></span>' for i in ids if str(i) != str(anchor)]
+            parts += [f'<mark class="claim{" target" if hit else ""}" id="claim-{anchor}">', html.escape(m.group()), "</mark>"]
+            last = m.end()
+        out.append("".join(parts) + html.escape(p[last:]))
+    return out
+
+
+def article_view(conn: sqlite3.Connection, article_id, claim=None) -> dict | None:
+    """Everything the article page shows, or None when there is no such article. `claim`: the
+    id of a claim whose sentence the page marks as the one the reader came for."""
     saved, conn.row_factory = conn.row_factory, sqlite3.Row  # the caller's connection is left as it was
     try:
         row = conn.execute(
@@ -82,6 +109,10 @@ def article_view(conn: sqlite3.Connection, article_id) -> dict | None:
         evidence = _json(art.get("evidence"), {})
         terms = list(evidence.get("terms") or {})
         art["paragraphs"] = paragraphs(art.get("body"))
+        art["claims"] = [dict(r) for r in conn.execute(
+            "SELECT id, paragraph, sentence, quantity_text, unit, direction, subject, topic FROM claims "
+            "WHERE article_id = ? ORDER BY id", (art["id"],))] if _has_table(conn, "claims") else []
+        art["paragraphs_html"] = marked_paragraphs(art["paragraphs"], art["claims"], claim)
         art["label"] = label_text(art.get("is_burden_reduction"))
         art["topics_list"] = _json(art.get("topics"), [])
         art["regions_list"] = _json(art.get("regions"), [])
@@ -100,6 +131,13 @@ def article_view(conn: sqlite3.Connection, article_id) -> dict | None:
         return art
     finally:
         conn.row_factory = saved
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
+DIRECTION_TEXT = {"reduced_by": "减少", "reduced_to": "减至", "increased": "增加", "counted": "计数"}
 
 
 def clean_html(text: str, base_url: str | None = None) -> str:

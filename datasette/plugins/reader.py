@@ -63,7 +63,9 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         db = datasette.get_database(database)
         if view_name == "row":
             pk = request.url_vars.get("pks")
-            out["article"] = await db.execute_fn(lambda conn: reading.article_view(conn, pk))
+            claim = request.args.get("claim")
+            out["article"] = await db.execute_fn(lambda conn: reading.article_view(conn, pk, claim))
+            out["direction_text"] = reading.DIRECTION_TEXT
         elif view_name == "table":
             out["site_names"] = await db.execute_fn(_site_names)
             out["snippet"] = lambda body, q: markupsafe.Markup(snippet(body or "", q or ""))
