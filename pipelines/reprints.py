@@ -35,6 +35,7 @@ _SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}?(自治区|省|市|自治州|州|�
 _NOT_PLACE = re.compile(r"(社区|小区|园区|景区|城区|市场)$")
 _LEVEL_BY_SUFFIX = {"省": PROVINCE, "自治区": PROVINCE, "市": PREFECTURE, "自治州": PREFECTURE, "州": PREFECTURE,
                     "盟": PREFECTURE, "县": COUNTY, "旗": COUNTY, "区": COUNTY}
+MAX_PLACE_NAME = 16  # longer than any official name in the gazetteer (巴音郭楞蒙古自治州 is 9)
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
@@ -43,13 +44,12 @@ def place_level(name: str | None) -> str | None:
     name = re.sub(r"^中共", "", (name or "").strip())
     if not name:
         return None
-    names, _, pattern = regions._gazetteer()
-    m = pattern.match(name)
-    if m:
-        options = names[m.group(0)]
-        if m.group(0) in _MUNICIPALITIES:
+    names = regions._gazetteer()[0]  # name -> [(adcode, official name)]
+    start = next((name[:k] for k in range(min(len(name), MAX_PLACE_NAME), 1, -1) if name[:k] in names), None)
+    if start:  # the longest place name the outlet's name starts with
+        if start in _MUNICIPALITIES:
             return PROVINCE
-        return _LEVEL_BY_CODE[min(regions._level(code) for code, _ in options)]
+        return _LEVEL_BY_CODE[min(regions._level(code) for code, _ in names[start])]
     m = _SUFFIX.match(name)
     if m is None or _NOT_PLACE.search(m.group(0) + name[m.end():m.end() + 1]) or _NOT_PLACE.search(m.group(0)):
         return None
