@@ -283,6 +283,37 @@ def _date_line(lines: list[str], limit):
     return None
 
 
+def _first_in_footer(footer: str, limit):
+    """The footer's first labelled, post-line or timed date, in the order they are printed: the
+    post's own line comes first, a short reply's "发表于 …" after it."""
+    hits = []
+    for pattern in (_LABEL, _POSTED, DATE_RE):
+        for m in pattern.finditer(footer):
+            found = _from_match(m, limit)
+            if found and (pattern is not DATE_RE or found[1]):
+                hits.append((m.start(), found))
+                break
+    return min(hits, key=lambda h: h[0])[1] if hits else None
+
+
+def _until_prose(footer: str) -> str:
+    """The footer up to the first line of prose after the text (a reply's text, the next post):
+    the dates after it are other posts'. A line with a date in it is never that prose."""
+    out = []
+    for line in footer.split("\n"):
+        if len(line.strip()) >= 20 and re.search(r"[，。！？；]", line) and not DATE_RE.search(line):
+            break
+        out.append(line)
+    return "\n".join(out)
+
+
+def _first_after_text(footer: str, limit):
+    """The first date after the text, with a time of day (no prose comes before it: the footer
+    ends at the first): a post's time printed under a long signature, before the replies."""
+    m = DATE_RE.search(footer)
+    return _from_match(m, limit) if m and m.group(4) else None
+
+
 def _line_above(before_title: str, limit):
     """A date on a line of its own right above the headline (a blog's date header, a portal's
     date in the corner above the title): one of the two lines before it."""
@@ -307,14 +338,15 @@ def find_date(text_after_title: str, url: str | None, fetched_at: str | None = N
     limit = _limit(fetched_at)
     head = visible_dates(text_after_title[:HEAD_CHARS])
     header = head if header is None else visible_dates(header[:HEAD_CHARS])
-    footer = visible_dates(footer[:FOOT_CHARS])
+    far = _until_prose(visible_dates(footer[:FAR_FOOT_CHARS]))
+    footer = far[:FOOT_CHARS]
     script, modified = weak
     found = (machine
              or _first(_LABEL, head, limit) or _first(_POSTED, head, limit)
              or _first(DATE_RE, head[:TIMED_CHARS], limit, with_time=True)
              or _first(DATE_RE, header, limit)
-             or _first(_LABEL, footer, limit) or _first(_POSTED, footer, limit)
-             or _first(DATE_RE, footer, limit, with_time=True)
+             or _first_in_footer(footer, limit)
+             or _first_after_text(far, limit)
              or _line_above(before_title, limit)
              or _date_line([visible_dates(line) for line in closing[-2:][::-1]], limit)
              or script
@@ -330,5 +362,8 @@ HEAD_CHARS, TIMED_CHARS = 1500, 600
 # How much of the text after the article's last line is its footer: a post's own "发表于 …" /
 # "本贴由…于…发表" line comes first, the replies' dates after it. Dev: 40-400 give the same figures.
 FOOT_CHARS = 120
+# How far after the text its first timed date is still the post's own, when no prose (a reply)
+# comes before it: a signature of a few lines, an IP line.
+FAR_FOOT_CHARS = 600
 # A date line above the headline may carry this many other characters (a weekday: 星期三).
 MAX_LINE_ABOVE_REST = 4

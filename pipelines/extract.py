@@ -77,7 +77,10 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
         date = find_date(_select_text(tree, selectors["date"]) or "", url, fetched_at, stated, weak)
     else:
         header, footer = _around_text(after_title, paragraphs)
-        date = find_date(after_title, url, fetched_at, stated, weak, header=header, footer=footer,
+        # labelled and timed dates are read up to the text's end: after it come the footer's rules
+        # (and replies with dates of their own)
+        upto = after_title[:len(after_title) - len(footer)] if footer else after_title
+        date = find_date(upto, url, fetched_at, stated, weak, header=header, footer=footer,
                          before_title=_before(linear, title), closing=paragraphs[-2:])
     header = after_title[:800]
     outlet = _select_text(tree, selectors.get("outlet")) or find_outlet(header) or find_outlet(linear)
@@ -406,6 +409,9 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
         seen += len(_squash(raw))
         if out and is_stop_line(raw) and seen - len(_squash(raw)) >= STOP_LINE_AFTER * total:
             break  # a 相关/版权/专题 block after the text: the article has ended
+        if out and _SIGNATURE_RULE.match(_squash(raw)) and seen >= STOP_LINE_AFTER * total \
+                and not any(re.search(r"[。！？]$", p.strip()) for p in paragraphs[i + 1:]):
+            break  # a forum post's signature below a rule: short lines, no sentence
         p = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
         if not p:
             continue
@@ -430,6 +436,9 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
             continue
         out.append(p)
     return out
+
+
+_SIGNATURE_RULE = re.compile(r"^[-－—_＿=~～*]{6,}$")
 
 
 def _headline_variant(sp: str, nt: str) -> bool:

@@ -51,9 +51,15 @@ def looks_like_site_name(segment: str, site_names: set[str]) -> bool:
     s = _norm(segment)
     if not s or is_placeholder(s):
         return True
-    if s in site_names:
+    if s in site_names or _ENGINE.match(s):
         return True
     return len(s) <= 12 and bool(_SITE_WORDS.search(s))
+
+
+# A forum or blog engine's credit in the <title>: "Powered by Discuz!", "… Archiver".
+_ENGINE = re.compile(r"(?i)^(powered\s*by|.*archiver$)")
+# A thread's type tag before its title on the page: "[关注] 标题", "【原创】标题".
+_TYPE_TAG = re.compile(r"^\s*[\[【［][^\]】］]{1,6}[\]】］]\s*")
 
 
 def title_without_site(title: str, site_names: set[str]) -> str:
@@ -170,6 +176,8 @@ def find_title(tree, above: list[str] | None = None) -> str | None:
     inside = [c for c in candidates if _norm(c) and _norm(c) in nt and not looks_like_site_name(c, site_names)
               and len(_norm(c)) >= 4 and not _BLOG_NAME.search(c)]
     if inside:
+        inside = [c for c in inside if not _names_a_part(c, raw_title, tree, site_names)]
+    if inside:
         return strip_suffix(max(inside, key=lambda c: len(_norm(c))))
     # 1b. the line right above the text that is part of the <title>: a headline in <strong>/<font>/a
     #     table cell, with the site's or column's name around it in the <title>
@@ -197,7 +205,9 @@ def find_title(tree, above: list[str] | None = None) -> str | None:
     # 2. a heading that contains the cleaned <title> (the page adds a subtitle or a tag)
     around = [c for c in headings if nc and nc in _norm(c) and len(_norm(c)) <= 2 * len(nc)]
     if around:
-        return min(around, key=lambda c: len(_norm(c)))
+        shown = min(around, key=lambda c: len(_norm(c)))
+        # "[关注] 标题" on the page, "标题" in the <title>: the type tag is not the headline's
+        return cleaned if _norm(_TYPE_TAG.sub("", shown)) == nc else shown
     # 3. the <title> minus trailing segments, when that is what the page shows as a line of its own
     #    ("中华人民共和国监察法-纪检": a column name after the headline, not a site name)
     shown = _shown_prefix(tree, cleaned)
@@ -225,6 +235,22 @@ MAX_HEADLINE_CHARS = 80
 # poster's name, rank, score and 楼层 lines between them). Dev: 4-12 give the same figures; 30
 # reaches a sidebar heading on one page.
 LINES_ABOVE_TEXT = 12
+
+
+def _names_a_part(heading: str, title: str, tree, site_names: set[str]) -> bool:
+    """A heading that is one segment of the <title> — the board's, the blog's or the column's
+    name — while a longer segment, no site or blog name, is shown on the page as text of its own:
+    `标题 - 临江杂谈 - 临江社区` with <h1>临江杂谈</h1> over the thread's title."""
+    nh = _norm(heading)
+    segments = [_norm(p) for p in _SEPARATORS.split(_clean(title))]
+    if nh not in segments:
+        return False
+    longer = [p for p, raw in zip(segments, _SEPARATORS.split(_clean(title)))
+              if len(p) > len(nh) and not looks_like_site_name(raw, site_names) and not _is_blog_segment(raw)]
+    if not longer:
+        return False
+    shown = {_norm(t) for t in tree.xpath("//body//text()[string-length(normalize-space()) > 3]") if len(t) < 300}
+    return any(p in shown for p in longer)
 
 
 def names_only(cleaned: str, site_names: set[str]) -> bool:
@@ -306,7 +332,8 @@ def _emphasised_texts(tree, url: str | None) -> set[str]:
     out = set()
     els = list(tree.iter(*_EMPHASIS_TAGS)) + tree.xpath(
         "//*[contains(@class,'title') or contains(@class,'Title') or contains(@id,'title') or "
-        "contains(@class,'subject') or contains(@id,'subject') or contains(@class,'biaoti')] | "
+        "contains(@class,'subject') or contains(@id,'subject') or contains(@class,'biaoti') or "
+        "contains(@class,'tit') or contains(concat(' ',normalize-space(@class),' '),' bt ')] | "
         "//td[@align='center' or @align='middle'] | //div[@align='center'] | //p[@align='center']")
     own = (url or "").split("#")[0]
 

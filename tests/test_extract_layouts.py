@@ -412,3 +412,71 @@ def test_a_two_digit_year_is_read_only_with_a_time_of_day():
     page = html(f"{TITLE}_临江新闻网", f'<h1>{TITLE}</h1><div>[04-12-10 10:20]　临江日报</div><div class="c">{TEXT_P}</div>')
     assert extract(page, "http://www.example.test/n/1.htm")["date"] == "2004-12-10T10:20:00+08:00"
     assert visible_dates("编号 04-12-10") == "编号 04-12-10"  # without a time it may be anything
+
+
+@pytest.mark.parametrize("reply", ["顶一下，表格少了是好事，希望各个乡镇都能落实到位。", "顶一下。"])
+def test_a_post_time_after_a_long_signature_and_before_the_replies(reply):
+    # the post's own time is the first date after its text, past a signature of several lines
+    # (which is not text); the reply below, long or short, carries a labelled date of its own
+    signature = "<br>".join(["----------------------------------------------", "江边钓客的签名档：",
+                             "一条江，两岸人，三更灯火五更鸡", "临江论坛版主，欢迎大家多提建议多发帖子",
+                             "手机上网请访问 wap.example.test 我们的QQ群：12345678", "看帖要回帖，人品才会好"])
+    body = (f'<table width="98%"><tr><td>临江论坛 → 临江新闻 → 浏览帖子</td></tr></table>'
+            f'<table width="98%" class="tableborder1">'
+            f'<tr><td class="tablebody1" width="175" rowspan="2"><b>江边钓客</b><br>等级：版主<br>文章：415</td>'
+            f'<td class="tablebody1"><b>{TITLE}</b><br><br>{TEXT_BR}<br>{signature}</td></tr>'
+            f'<tr><td class="tablebody1"><img src="ip.gif"> IP：已设置保密　2005-6-7 8:30:00　<a href="#">引用</a> <a href="#">回复</a></td></tr>'
+            f'<tr><td class="tablebody2" rowspan="2"><b>老街坊</b></td>'
+            f'<td class="tablebody2"><b>回复：{TITLE}</b><br><br>{reply}</td></tr>'
+            f'<tr><td class="tablebody2">发表于 2005-6-8 9:01:12</td></tr></table>')
+    result = extract(html(f"临江论坛 -- {TITLE}", body, "gb2312"), "http://www.example.test/dispbbs.asp?id=8")
+    assert result["title"] == TITLE and result["date"] == "2005-06-07T08:30:00+08:00"
+    assert "签名" not in result["body"] and reply not in result["body"]
+
+
+def test_a_thread_type_tag_in_the_heading_is_not_part_of_the_headline():
+    body = (f'<div id="pt">临江论坛 › 临江新闻</div><h1>[关注] {TITLE}</h1>'
+            f'<div class="authi">发表于 2019-5-13 09:17:14</div><div class="t_f">{TEXT_BR}</div>')
+    result = extract(html(f"{TITLE} - 临江新闻 - 临江论坛 - Powered by Discuz!", body), "http://www.example.test/t-8.html")
+    assert result["title"] == TITLE
+
+
+@pytest.mark.parametrize("head_title, block", [
+    # a blog's page: the post title in an element whose class abbreviates "title" (art_tit)
+    ("江边钓客的博客", f'<h1>江边钓客的博客</h1><div class="art"><div class="art_tit">{TITLE}</div>'
+                      f'<div class="art_con">{TEXT_P}</div><div class="art_foot">阅读(5) | 2005-09-10 15:20</div></div>'),
+    # a board's page: the thread subject in a cell of class "bt" (标题), the <title> names the board
+    ("临江杂谈 - 临江社区", f'<table><tr><td class="bt">{TITLE}</td></tr><tr><td class="nr">{TEXT_BR}</td></tr>'
+                          f'<tr><td>江边钓客 2005-09-10 15:20</td></tr></table>'),
+])
+def test_post_title_in_an_abbreviated_title_class(head_title, block):
+    result = extract(html(head_title, block), "http://www.example.test/b/88.html")
+    assert result["title"] == TITLE and result["date"] == "2005-09-10T15:20:00+08:00"
+
+
+def test_a_rule_line_before_a_closing_news_box_does_not_end_the_text():
+    box = "链接：临江县去年起推行“表格瘦身”，全县共清理报表八十余种。"
+    page = html(f"{TITLE}_临江新闻网", f'<h1>{TITLE}</h1><div class="i">2024-03-18 09:12 来源：临江日报</div>'
+                                      f'<div class="c">{TEXT_P}<p>------------</p><p>{box}</p></div>')
+    assert extract(page, "http://www.example.test/n/1.htm")["body"].endswith(box)
+
+
+@pytest.mark.parametrize("head_title, block", [
+    # the board's name is the page's only heading and a segment of the <title>
+    (f"{TITLE} - 临江杂谈 - 临江社区", f'<h1>临江杂谈</h1><div class="t">{TITLE}</div>'
+                                     f'<div class="a">作者：江边钓客 发表于 2008-05-06 12:30</div><div class="m">{TEXT_BR}</div>'),
+    (f"{TITLE} - 临江杂谈 - 临江社区", f'<h1>临江杂谈</h1><p><strong>{TITLE}</strong></p><div class="m">{TEXT_BR}</div>'
+                                     f'<div class="a">江边钓客 2008-05-06 12:30</div>'),
+    # the blog's name as a heading and as the <title>'s suffix, the post title in a plain block
+    (f"{TITLE} - 江边随笔", f'<h2>江边随笔</h2><div class="p"><div class="pt">{TITLE}</div><div class="pc">{TEXT_P}</div>'
+                          f'<div class="pf">2008-05-06 12:30</div></div>'),
+])
+def test_a_board_or_blog_name_heading_that_is_part_of_the_title_is_not_the_headline(head_title, block):
+    result = extract(html(head_title, block), "http://www.example.test/t/1.htm")
+    assert result["title"] == TITLE and result["date"] == "2008-05-06T12:30:00+08:00"
+
+
+def test_a_column_heading_beside_the_headline_heading():
+    page = html(f"{TITLE} - 本地要闻 - 临江日报", f'<div class="col"><h2>本地要闻</h2></div><h1>{TITLE}</h1>'
+                                                 f'<div>2024-03-18 09:12</div><div class="c">{TEXT_P}</div>')
+    assert extract(page, "http://www.example.test/n/1.htm")["title"] == TITLE
