@@ -9,7 +9,7 @@ PORT   ?= 8765
 
 SERVE_PORT ?= 8001
 
-.PHONY: install demo demo-web crawl test serve reprocess train bench browser clean
+.PHONY: install demo demo-web crawl test serve reprocess train bench browser redis clean
 
 install: $(STAMP)
 
@@ -28,7 +28,7 @@ demo-web: $(STAMP)      ## serve the demo news web in the foreground on 127.0.0.
 crawl: $(STAMP)         ## crawl the real sites in seeds/sites.toml into $(DB)
 	$(VENV)/bin/scrapy crawl news -a seeds=seeds/sites.toml -s ARCHIVE_DB=$(DB)
 
-test: $(STAMP) browser
+test: $(STAMP) browser redis
 	$(PY) -m pytest -q
 
 serve: $(STAMP)         ## explore $(DB) in Datasette on http://127.0.0.1:$(SERVE_PORT) (read-only; fine while a crawl writes)
@@ -48,6 +48,14 @@ browser:                ## Debian's Chromium, for the tests that look at pages i
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null || \
 			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null; }; \
 		else echo "the browser tests need Chromium: apt-get install chromium (as root)"; exit 1; fi; }
+
+redis:                  ## Debian's redis-server, for the distributed mode's tests (they start their own on a free port)
+	@command -v redis-server >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "installing Debian's redis-server for the distributed-mode tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null || \
+			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null; }; \
+		else echo "the distributed-mode tests need Redis: apt-get install redis-server (as root)"; exit 1; fi; }
 
 reprocess: $(STAMP)     ## re-run extraction, dedupe and classification over the stored raw pages
 	$(PY) -m pipelines.cli reprocess --db $(DB)

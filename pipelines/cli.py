@@ -9,6 +9,8 @@
                                                        consistent copy of a live archive (SQLite's backup API)
     jianfu check-site NAME|URL [--seeds PATH] [--delay S]
                                                        try a site online before adding it (crawler/check_site.py)
+    jianfu writer     --redis URL [--db archive.db]  distributed mode: the one process writing the archive
+                                                       (pipelines/distributed/)
     jianfu train-classifier [--corpus ../shared/corpus] [--out PATH]
                                                        fit the classifier's weights on the labelled corpus
                                                        (writes pipelines/data/classifier_model.json)
@@ -291,7 +293,13 @@ def main(argv: list[str] | None = None) -> int:
     check_site.add_arguments(sub.add_parser("check-site", help="try a site before adding it to the seeds "
                                                               "(online, polite, never writes an archive)"))
     export.add_parser(sub)
+    from pipelines.distributed import command as writer_command  # distributed mode (pipelines/distributed/)
+
+    writer_command.add_arguments(sub.add_parser("writer", help="the one process writing the archive in "
+                                                               "distributed mode: stores what workers push to Redis"))
     args = parser.parse_args(argv)
+    if args.command == "writer":
+        return writer_command.run(args)
     if args.command == "check-site":
         return check_site.run(args)
     if args.command == "export":

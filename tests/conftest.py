@@ -102,3 +102,13 @@ def datasette(served_db):
     """`make serve` on a free port, against the served copy of the demo archive."""
     with serve_archive(served_db) as base:
         yield base
+
+
+@pytest.fixture()
+def redis_server(tmp_path):
+    """A real redis-server of its own for one test (tests/redis_server.py)."""
+    from tests.redis_server import running
+
+    with running(tmp_path / "redis") as server:
+        yield server
+

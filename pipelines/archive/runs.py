@@ -45,10 +45,12 @@ class Runs:
         """Mark runs whose process died before finishing (SIGKILL, power cut) as `killed`.
 
         Their pages are all in the archive (one transaction each), and the article URLs they had
-        discovered but not fetched are still in `queue`, so the next crawl resumes them.
+        discovered but not fetched are still in `queue`, so the next crawl resumes them. A
+        distributed run (`run_key`) is not a process's: the writer closes it when its workers
+        have left (`pipelines.distributed.writer`).
         """
         stale = [(rid, kind) for rid, pid, kind in self.conn.execute(
-            "SELECT id, pid, kind FROM runs WHERE finished_at IS NULL").fetchall() if not _process_alive(pid)]
+            "SELECT id, pid, kind FROM runs WHERE finished_at IS NULL AND run_key IS NULL").fetchall() if not _process_alive(pid)]
         for rid, kind in stale:
             if kind == "reprocess":  # no crawl figures or site health to compute
                 with self.db.atomic():

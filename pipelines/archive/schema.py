@@ -272,6 +272,20 @@ def m005_claims_and_reprints(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS()
+def m005_distributed(db: sqlite_utils.Database) -> None:
+    """Distributed mode (`pipelines/distributed/`): a run's key in Redis (`runs.run_key`), each
+    worker's figures for the run (`run_workers`), and the messages the writer has stored
+    (`deliveries`: a message delivered twice, after a writer was killed between its commit and
+    its acknowledgement, is stored once)."""
+    if "run_key" not in db["runs"].columns_dict:
+        db.execute("ALTER TABLE runs ADD COLUMN run_key TEXT")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS runs_run_key ON runs(run_key)")
+    db.execute("CREATE TABLE IF NOT EXISTS run_workers (run_id INTEGER REFERENCES runs(id), worker TEXT, "
+               "finish_reason TEXT, finished_at TEXT, stats TEXT, PRIMARY KEY (run_id, worker))")
+    db.execute("CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, run_id INTEGER, at TEXT)")
+
+
 def connect(path: str) -> sqlite_utils.Database:
     """Open (or create) an archive: WAL, so Datasette reads while a crawl writes; a busy timeout
     for the moments two writers meet; every pending migration applied."""
