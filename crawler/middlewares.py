@@ -23,6 +23,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler import distributed
 from crawler.faults import PrivateAddress, archive_write
 from pipelines import compat
 from pipelines.archive import Archive
@@ -42,9 +43,12 @@ def crawl_archive(crawler) -> Archive:
 
     They all run in the reactor thread and every write is its own short transaction, so one
     connection serves them all; one per component would repeat the schema and index checks.
-    `ArchivePipeline` closes it when the spider closes.
+    `ArchivePipeline` closes it when the spider closes. In worker mode (`-s JIANFU_MODE=worker`)
+    there is no archive here: `crawler.distributed.RedisArchiveView` answers from Redis.
     """
     archive = getattr(crawler, "jianfu_archive", None)
+    if archive is None and distributed.is_worker(crawler.settings):
+        archive = crawler.jianfu_archive = distributed.RedisArchiveView(crawler)
     if archive is None:
         archive = crawler.jianfu_archive = Archive(crawler.settings.get("ARCHIVE_DB"))
     return archive

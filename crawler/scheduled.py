@@ -12,6 +12,8 @@ What a scheduled run adds to `scrapy crawl news`:
   went wrong (`pipelines.health`): 0 success, 2 bad arguments or seeds, 3 a site failed
   entirely, 4 too many failed requests, 5 the run was cut short, 6-9 the archive could not be
   written (full, locked, schema, corrupt), 10 --db is not an archive, 75 another run holds the lock.
+- with `--redis URL`, this machine's worker of a distributed crawl (crawler/scheduled_worker.py;
+  11 Redis unavailable, 12 the writer has not recorded the run in time).
 
 The crawl runs in this process (Scrapy's CrawlerProcess), so SIGTERM from cron or systemd stops
 it gracefully (finish reason `shutdown`, exit 5) and SIGKILL leaves the lock free and the
@@ -162,6 +164,11 @@ def parse_args(argv):
     parser.add_argument("--keep-logs", type=int, default=30, help="log files to keep (default: %(default)s)")
     parser.add_argument("--max-error-rate", type=float, default=0.5,
                         help="share of failed requests above which the run exits 4 (default: %(default)s)")
+    parser.add_argument("--redis", metavar="URL", help="distributed mode: run this machine's worker of the "
+                        "crawl whose frontier is in this Redis (crawler/scheduled_worker.py)")
+    parser.add_argument("--prefix", default="jianfu", help="Redis key prefix (default: %(default)s)")
+    parser.add_argument("--wait-writer", type=float, default=600, metavar="S",
+                        help="with --redis: how long the run's last worker waits for the writer's record")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting, e.g. -s CLOSESPIDER_TIMEOUT=3600")
     args = parser.parse_args(argv)
@@ -183,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     except SeedsError as exc:
         print(f"scheduled-crawl: {exc}", file=sys.stderr)
         return health.EXIT_USAGE
+    if args.redis:  # distributed mode: no archive on this machine
+        from crawler import scheduled_worker
+
+        return scheduled_worker.main(args, overrides)
     db = args.db.resolve()
     problem = path_problem(db) or log_dir_problem(args.log_dir)  # before the lock, which lives beside db
     if problem:

@@ -54,6 +54,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 400,  # pipelines.stages.process_page, then Archive.store
 }
 
+# Distributed mode (`-s JIANFU_MODE=worker -s REDIS_URL=redis://HOST:6379/0`): the frontier in
+# Redis and `jianfu writer` as the archive's only writer (crawler/distributed.py; a no-op otherwise).
+JIANFU_MODE = ""
+ADDONS = {"crawler.distributed.WorkerMode": 0}
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

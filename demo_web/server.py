@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +34,8 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
         site = path.strip("/").split("/")[0]
         web: DemoServer = self.server.demo
+        with web.hits_lock:
+            web.hits[path] += 1
         if site in web.failing_sites:  # the whole site is down
             return self._send(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>",
                               "text/html; charset=utf-8")
@@ -68,6 +71,7 @@ class DemoServer:
     a script-rendered template, `withheld` article paths are missing from lists and feeds (not
     published yet, or fallen off the list), `delay` slows every article page by that many seconds,
     and while `gate` is cleared article pages are held (up to 20 s) until it is set again.
+    `hits` counts the requests received per path.
     """
 
     def __init__(self, port: int = 0, verbose: bool = False):
@@ -78,6 +82,8 @@ class DemoServer:
         self.delay = 0.0
         self.gate = threading.Event()
         self.gate.set()
+        self.hits: Counter[str] = Counter()  # requests received, by path (tests: nothing fetched twice)
+        self.hits_lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.demo = self
         self.httpd.daemon_threads = True

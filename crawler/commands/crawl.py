@@ -5,7 +5,8 @@ or an archive that cannot be opened as a traceback and exit status 1, after the 
 started. Here the spider's arguments and `ARCHIVE_DB` are checked first, as `bin/scheduled-crawl`
 and `jianfu` check theirs: `scrapy crawl: <what is wrong>` on stderr, exit 2, nothing crawled.
 An archive that cannot be opened or written (corrupt, foreign, another schema, locked, full)
-exits with `bin/scheduled-crawl`'s code for it (README, "Exit codes").
+exits with `bin/scheduled-crawl`'s code for it (README, "Exit codes"). In worker mode
+(`-s JIANFU_MODE=worker`) Redis is checked instead of the archive: exit 11 when it cannot be reached.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
+from crawler import distributed
 from crawler.sites import SeedsError
 from pipelines import health
 from pipelines.archive_checks import open_problem, path_problem
@@ -27,7 +29,14 @@ class Command(ScrapyCrawl):
             print(f"scrapy crawl: {problem}", file=sys.stderr)
             self.exitcode = 2
             return
-        if len(args) == 1 and (opened := open_problem(self.settings.get("ARCHIVE_DB", "archive.db"))):
+        if len(args) == 1 and distributed.is_worker(self.settings):  # no archive here: Redis instead
+            try:
+                distributed.connect(self.settings.get("REDIS_URL") or "")
+            except distributed.RedisUnavailable as exc:
+                print(f"scrapy crawl: redis_unavailable: {exc}", file=sys.stderr)
+                self.exitcode = distributed.EXIT_REDIS
+                return
+        elif len(args) == 1 and (opened := open_problem(self.settings.get("ARCHIVE_DB", "archive.db"))):
             kind, message = opened  # corrupt, foreign, schema, locked: the scheduled crawl's codes
             print(f"scrapy crawl: {kind}: {message}", file=sys.stderr)
             self.exitcode = health.EXIT_NOT_AN_ARCHIVE if kind == "not_an_archive" else health.EXIT_PROBLEMS[kind]
@@ -36,6 +45,8 @@ class Command(ScrapyCrawl):
         crawler = getattr(self, "_crawler", None)
         if crawler is not None and (problem := crawler.stats.get_value("jianfu/archive_problem")):
             self.exitcode = health.EXIT_PROBLEMS[problem]  # the crawl stopped at a failed write
+        if crawler is not None and crawler.stats.get_value("jianfu/redis_unavailable"):
+            self.exitcode = distributed.EXIT_REDIS  # worker mode: Redis went away mid-crawl
 
     def _create_crawler(self, name):
         self._crawler = super()._create_crawler(name)  # kept for its stats after the run
@@ -53,4 +64,6 @@ class Command(ScrapyCrawl):
             return str(exc)
         except TypeError as exc:
             return f"bad spider argument: {exc}"
+        if distributed.is_worker(self.settings):
+            return None
         return path_problem(self.settings.get("ARCHIVE_DB", "archive.db"))

@@ -273,17 +273,12 @@ def m005_claims_and_reprints(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
-def m005_distributed(db: sqlite_utils.Database) -> None:
-    """Distributed mode (`pipelines/distributed/`): a run's key in Redis (`runs.run_key`), each
-    worker's figures for the run (`run_workers`), and the messages the writer has stored
-    (`deliveries`: a message delivered twice, after a writer was killed between its commit and
-    its acknowledgement, is stored once)."""
+def m006_runs_run_key(db: sqlite_utils.Database) -> None:
+    """Distributed mode (`pipelines/distributed/`): a run's key in Redis. Such a run belongs to
+    no process (`Runs.close_stale` leaves it to the writer). The writer's own tables
+    (`run_workers`, `deliveries`) are created by the writer, in the archives it writes."""
     if "run_key" not in db["runs"].columns_dict:
         db.execute("ALTER TABLE runs ADD COLUMN run_key TEXT")
-    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS runs_run_key ON runs(run_key)")
-    db.execute("CREATE TABLE IF NOT EXISTS run_workers (run_id INTEGER REFERENCES runs(id), worker TEXT, "
-               "finish_reason TEXT, finished_at TEXT, stats TEXT, PRIMARY KEY (run_id, worker))")
-    db.execute("CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, run_id INTEGER, at TEXT)")
 
 
 def connect(path: str) -> sqlite_utils.Database:

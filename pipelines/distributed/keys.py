@@ -119,6 +119,11 @@ class Keys:
         """Every article URL with a `pages` row, rejected ones included (a set)."""
         return f"{self.prefix}:fetched"
 
+    def pending_aliases(self, canonical: str) -> str:
+        """URLs a worker did not request because another spelling of the same article was
+        already in the run (a set per canonical URL): added to `article_urls` once it is stored."""
+        return f"{self.prefix}:aliases:{canonical}"
+
     @property
     def resume(self) -> str:
         """Article URLs left in the archive's `queue` by single-machine runs (a list of JSON

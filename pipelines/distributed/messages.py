@@ -19,12 +19,16 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from pipelines.dedupe import DedupeKeys
 from pipelines.errors import Rejection
 from pipelines.kinds import RequestKind
 from pipelines.stages import Processed
+
+
+# `Processed` fields a page message encodes itself; every other field travels as JSON.
+_SPECIAL = {"page", "keys", "rejection", "kind"}
 
 
 class BadMessage(ValueError):
@@ -54,9 +58,10 @@ def page_message(processed: Processed, run: str, delivery_id: str) -> dict:
         page["rejection"] = page["rejection"].to_row()
     return {
         "type": "page", "id": delivery_id, "run": run, "kind": str(processed.kind), "page": page,
-        "article": processed.article, "verdict": processed.verdict,
         "keys": asdict(processed.keys) if processed.keys is not None else None,
         "rejection": processed.rejection.to_row() if processed.rejection is not None else None,
+        # the chain's other results (article, verdict, …): plain JSON data, carried as they are
+        "fields": {f.name: getattr(processed, f.name) for f in fields(Processed) if f.name not in _SPECIAL},
     }
 
 
@@ -66,8 +71,9 @@ def processed_from(message: dict) -> Processed:
         page = dict(message["page"])
         page["body"] = zlib.decompress(base64.b64decode(page.pop("body_z", "") or ""))
         keys = message.get("keys")
+        known = {f.name for f in fields(Processed)} - _SPECIAL
         return Processed(
-            page, article=message.get("article"), verdict=message.get("verdict"),
+            page, **{k: v for k, v in (message.get("fields") or {}).items() if k in known},
             keys=DedupeKeys(keys["normalised"], keys["body_hash"], keys.get("canonical_url", ""),
                             dict(keys.get("urls") or {})) if keys else None,
             rejection=Rejection.coerce(message.get("rejection")), kind=RequestKind(message.get("kind") or "article"),

@@ -69,8 +69,23 @@ class ArchiveProblem(Exception):
         self.kind, self.detail = kind, detail
 
 
+# The writer's own tables, in the archives it writes (single-machine archives never need them,
+# as the story and search indexes create theirs): each worker's figures for a run, and the
+# delivery ids already stored (a message delivered twice — a writer killed between its commit
+# and its acknowledgement — is stored once).
+TABLES = [
+    "CREATE TABLE IF NOT EXISTS run_workers (run_id INTEGER REFERENCES runs(id), worker TEXT, "
+    "finish_reason TEXT, finished_at TEXT, stats TEXT, PRIMARY KEY (run_id, worker))",
+    "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, run_id INTEGER, at TEXT)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS runs_run_key ON runs(run_key)",
+]
+
+
 class Writer:
     def __init__(self, archive: Archive, client, keys: Keys = Keys(), batch: int = BATCH):
+        with archive.db.atomic():
+            for statement in TABLES:
+                archive.conn.execute(statement)
         self.archive = archive
         self.client = client
         self.keys = keys
@@ -122,6 +137,8 @@ class Writer:
 
     def store_batch(self, raws: list[bytes]) -> None:
         archived, fetched, bad, results = set(), set(), [], []
+        self._pending: list[tuple[str, str]] = []  # (canonical, url) aliases of articles not stored yet
+        self._aliased: set[str] = set()            # canonical URLs whose pending aliases were stored
         try:
             with self.archive.db.atomic():
                 for raw in raws:
@@ -148,6 +165,10 @@ class Writer:
             logger.error("a message could not be stored (kept in %s): %s: %s", self.keys.bad, type(exc).__name__, exc)
             pipe.lpush(self.keys.bad, json.dumps({"error": f"{type(exc).__name__}: {exc}", "at": now_iso(),
                                                   "message": raw.hex()}))
+        for canonical, url in self._pending:
+            pipe.sadd(self.keys.pending_aliases(canonical), url)
+        for canonical in self._aliased:
+            pipe.delete(self.keys.pending_aliases(canonical))
         for run, result in results:
             pipe.set(self.keys.run_result(run), json.dumps(result, ensure_ascii=False), ex=RESULT_TTL)
         for raw in raws:
@@ -182,10 +203,17 @@ class Writer:
         if outcome in (Outcome.ARTICLE, Outcome.UPDATED, Outcome.DUPLICATE) and processed.keys is not None:
             for url, canonical in processed.keys.urls.items():
                 archived.update((url, canonical))
+            for canonical in set(processed.keys.urls.values()):  # spellings workers did not request
+                for url in self.client.smembers(self.keys.pending_aliases(canonical)):
+                    self.archive.add_alias(url.decode(), canonical, run_id)
+                    archived.add(url.decode())
+                    self._aliased.add(canonical)
 
     def _alias(self, message, archived, fetched, results) -> None:
         if self.archive.add_alias(message["url"], message.get("canonical"), self.run_id(message["run"])):
             archived.add(message["url"])
+        elif message.get("canonical"):  # its article is still on its way: added when it is stored
+            self._pending.append((message["canonical"], message["url"]))
 
     def _run_start(self, message, archived, fetched, results) -> None:
         self.run_id(message["run"], message)
