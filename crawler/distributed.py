@@ -492,13 +492,16 @@ class Scheduler(RedisScheduler):
     def close(self, reason):
         return None  # the frontier and the run's dupefilter stay: other workers go on
 
-    def enqueue_request(self, request):
+    def enqueue_request(self, request):  # scrapy-redis', without its deprecated stats call
         try:
-            if super().enqueue_request(request):
-                return True
-            if (canonical := self.df.canonical(request)) is not None:  # another spelling already in the run
-                self.worker.alias(request.url, canonical)
-            return False
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                if (canonical := self.df.canonical(request)) is not None:  # another spelling already in the run
+                    self.worker.alias(request.url, canonical)
+                return False
+            self.queue.push(request)
+            self.stats.inc_value("scheduler/enqueued/redis")
+            return True
         except REDIS_ERRORS as exc:
             self.worker.redis_lost(exc)  # the request that yielded it stays leased: not lost
             return False
@@ -507,7 +510,10 @@ class Scheduler(RedisScheduler):
         if self.worker.lost:
             return None
         try:
-            return super().next_request()
+            request = self.queue.pop()
+            if request is not None:
+                self.stats.inc_value("scheduler/dequeued/redis")
+            return request
         except REDIS_ERRORS as exc:
             self.worker.redis_lost(exc)
             return None
