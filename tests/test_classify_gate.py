@@ -2,7 +2,8 @@
 
 A change to the rules, the terms or the model cannot land if it lowers these figures. The floors
 are the figures of classifier lr-2.0 on the test part (months 1, 4, 7, 10 of classify-train.jsonl,
-scored once, never tuned on), rounded down. The corpus' hash is pinned: a changed corpus must be
+scored once, never tuned on), rounded down; lr-2.1 scored the same (F1 0.973, FPR 0.020), so they
+stand. Floors are only ever raised. The corpus' hash is pinned: a changed corpus must be
 looked at (and the floors re-set on purpose), not silently absorbed.
 """
 
