@@ -1,8 +1,18 @@
-"""The one Scrapy item pipeline: a thin adapter around `pipelines.stages.process_page`.
+"""The one Scrapy item pipeline: a thin adapter around the worker pool and the sink.
 
-It hands each `PageItem` and its site's seeds entry to the processing chain (extract, dedupe
-keys, classify: plain functions that know nothing about Scrapy, and which `jianfu reprocess`
-calls the same way), writes the result with `Archive.store`, and opens and closes the run.
+Each `PageItem` and its site's seeds entry go to the processing chain (`pipelines.stages.
+process_page`: extract, dedupe keys, classify, search words — plain functions that know nothing
+about Scrapy, and which `jianfu reprocess` calls the same way) in a pool of worker processes
+(`pipelines.pool.StagePool`), so the reactor keeps fetching while every core works; the
+`Processed` that comes back goes to the sink (`pipelines.sink.ArchiveSink`: `Archive.store`, the
+single writer, in this process, one transaction per page). A page is only dequeued in the
+transaction that stores it, so pages still in a worker when the crawl is killed are fetched by
+the next run.
+
+Settings: `STAGE_WORKERS` (worker processes; default one per core, 0 = run the stages on the
+reactor thread), `PAGE_TIMEOUT` (seconds a worker may spend on one page before the page becomes
+a `process/worker_timeout` rejection and the worker is replaced).
+
 What it hands on — and so what Scrapy's feed exports (`-O x.jsonl`) write — is the archived
 article (`crawler.items.ArticleItem`); a refused page or another URL of an archived article is
 dropped from the export (it is in the archive all the same).
@@ -16,14 +26,33 @@ from dataclasses import asdict
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer, reactor
 
 from crawler.items import ArticleItem
 from crawler.faults import stop_for_archive_problem
 from crawler.middlewares import archive_enabled, crawl_archive
-from pipelines import stages
 from pipelines.kinds import Outcome
+from pipelines.pool import PAGE_TIMEOUT, StagePool
+from pipelines.sink import ArchiveSink
 
 logger = logging.getLogger(__name__)
+
+
+def stage_pool(settings) -> StagePool:
+    """The worker pool the settings ask for (`STAGE_WORKERS`, `PAGE_TIMEOUT`, and the test-only
+    `STAGE_TEST_FAULTS`: {"exit": url part, "hang": url part})."""
+    workers = settings.get("STAGE_WORKERS")
+    return StagePool(None if workers in (None, "") else int(workers),
+                     timeout=settings.getfloat("PAGE_TIMEOUT", PAGE_TIMEOUT),
+                     faults=settings.getdict("STAGE_TEST_FAULTS") or None)
+
+
+def as_deferred(future) -> defer.Deferred:
+    """A Deferred fired on the reactor thread when a concurrent.futures.Future is done."""
+    d = defer.Deferred()
+    future.add_done_callback(lambda f: reactor.callFromThread(d.callback, f.result()))
+    return d
 
 
 class ArchivePipeline:
@@ -40,6 +69,7 @@ class ArchivePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
+        self.pool = None
         self.archive = crawl_archive(self.crawler)
         sites = getattr(spider, "sites", {})
         self.run_id = None
@@ -52,27 +82,41 @@ class ArchivePipeline:
             if not stop_for_archive_problem(self.crawler, exc):
                 raise
         self.crawler.stats.set_value("jianfu/run_id", self.run_id)
+        self.sink = ArchiveSink(self.archive, self.run_id)
+        self.pool = stage_pool(self.crawler.settings)  # started once, before the first page
         # The run is closed on spider_closed, the first moment Scrapy knows the finish reason.
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
-    def process_item(self, item):
+    async def process_item(self, item):
         site = getattr(self.crawler.spider, "sites", {}).get(item.site)
         if self.crawler.stats.get_value("jianfu/archive_problem"):
             raise DropItem("the archive cannot be written; the crawl is stopping")  # still queued
-        processed = stages.process_page(asdict(item), site)
+        processed = await maybe_deferred_to_future(as_deferred(self.pool.submit(asdict(item), site)))
+        return self.store(processed, item)
+
+    def store(self, processed, item):
+        """Back on the reactor thread: hand the processed page to the sink."""
+        if self.crawler.stats.get_value("jianfu/archive_problem"):
+            raise DropItem("the archive cannot be written; the crawl is stopping")  # still queued
         try:
-            outcome = self.archive.store(processed, self.run_id)
+            outcome = self.sink.put(processed)
         except (sqlite3.Error, OSError) as exc:  # full, locked, schema, corrupt: a run problem
             if not stop_for_archive_problem(self.crawler, exc):
                 raise
             raise DropItem(f"not stored, still queued: {item.url}") from exc
+        if outcome is None:
+            raise DropItem(f"handed on to be stored elsewhere: {item.url}", log_level="DEBUG")
         self.crawler.stats.inc_value(f"jianfu/outcome/{outcome}")
+        if processed.rejection is not None and processed.rejection.stage == "process":
+            logger.warning("%s: %s (%s)", item.url, processed.rejection.reason, processed.rejection.detail)
         if outcome not in (Outcome.ARTICLE, Outcome.UPDATED):
             raise DropItem(f"not exported ({outcome}): {item.url}", log_level="DEBUG")
         article_id = self.archive.archived_article(item.url)
         return ArticleItem.from_row(self.archive.db["articles"].get(article_id), item.url)
 
     def spider_closed(self, spider, reason):
+        if self.pool is not None:  # every item is done by now: the workers are idle
+            self.pool.close(wait=False)
         stats = {k: v for k, v in self.crawler.stats.get_stats().items()
                  if isinstance(v, (int, float, str))}
         if self.run_id is None:

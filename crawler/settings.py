@@ -28,6 +28,13 @@ HTTPERROR_ALLOW_ALL = False
 
 # The archive this crawl writes (override with -s ARCHIVE_DB=path).
 ARCHIVE_DB = "archive.db"
+# The CPU stages (extract, classify, dedupe keys, search words) run in this many worker processes
+# (pipelines/pool.py); unset: one per core; 0: on the reactor thread, as before (debugging).
+STAGE_WORKERS = None
+# Seconds a worker may spend on one page: past it the page is a `process/worker_timeout` rejection
+# and the worker is replaced (real pages take 20-60 ms; the worst page within pipelines/bounds.py ~10 s).
+PAGE_TIMEOUT = 60
+
 # Re-fetch article URLs whose earlier fetch was rejected (default: skip everything already fetched).
 REFETCH_REJECTED = False
 # A run whose failed requests (error status or no response) exceed this share has a problem

@@ -27,6 +27,7 @@ class Stage(StrEnum):
     DEDUPE = "dedupe"
     CLASSIFY = "classify"
     ARCHIVE = "archive"
+    PROCESS = "process"  # the CPU stages as a whole: the worker running them died or hung
 
 
 class Outcome(StrEnum):

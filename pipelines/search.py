@@ -270,11 +270,14 @@ def ensure_search_index(db) -> None:
             f"BEGIN INSERT INTO {CHANGES_TABLE} (article_id) VALUES ({ref}.id); END")
 
 
-def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: str) -> None:
-    """(Re)index one article; runs inside the caller's transaction."""
+def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: str,
+                  segmented: tuple[str, str] | None = None) -> None:
+    """(Re)index one article; runs inside the caller's transaction. `segmented`: the title and
+    body already cut by `segment` (in a worker process: `stages.Processed.search_text`)."""
+    seg_title, seg_body = segmented if segmented is not None else (segment(title), segment(body))
     conn.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (article_id,))
     conn.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (?, ?, ?)",
-                 (article_id, segment(title), segment(body)))
+                 (article_id, seg_title, seg_body))
 
 
 def register_functions(conn: sqlite3.Connection) -> None:

@@ -7,10 +7,13 @@ through exactly the same steps, with the same site rules (selectors, encoding, m
 a freshly fetched one. Plain data in and out (dicts, bytes, dataclasses): picklable, so a
 CPU-heavy stage could move to a worker process without a redesign.
 
-    page ─ fetch check ─ extract ─ dedupe keys ─ classify ─> Processed ─> Archive.store
-             (status)    (trafilatura  (canonical URLs,   (verdict)
-                          + cleanup)    normalised text,
+    page ─ fetch check ─ extract ─ dedupe keys ─ classify ─ search words ─> Processed ─> sink
+             (status)    (trafilatura  (canonical URLs,   (verdict)  (jieba, for
+                          + cleanup)    normalised text,              articles_fts)
                                         body hash, bands)
+
+Everything up to `Processed` is CPU work on one page and runs in a worker process
+(`pipelines.pool`); the sink (`pipelines.sink`: `Archive.store` in the main process) only writes.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from pipelines import bounds, claims, classify, dedupe, extract, versions
+from pipelines import bounds, claims, classify, dedupe, extract, search, versions
 from pipelines.dedupe import DedupeKeys
 from pipelines.errors import Rejected, Rejection
 from pipelines.kinds import RequestKind, Stage
@@ -40,6 +43,9 @@ class Processed:
     rejection: Rejection | None = None
     kind: RequestKind = field(default=RequestKind.ARTICLE)
     claims: list[dict] = field(default_factory=list)  # figures claimed (burden-reduction articles only)
+    # (title, body) as `articles_fts` stores them (`search.segment`): cut here, in the worker,
+    # so the single writer does no jieba work
+    search_text: tuple[str, str] | None = None
 
 
 def canonicaliser(site: "Site | None") -> Callable[[str], str]:
@@ -70,8 +76,22 @@ def process_page(page: dict, site: "Site | None" = None) -> Processed:
 def finish(page: dict, article: dict, site: "Site | None" = None, verdict: dict | None = None) -> Processed:
     """Dedupe keys and (unless given) the verdict for an extracted article."""
     keys = DedupeKeys.of(article["body"], [page["url"], page.get("response_url")], canonicaliser(site))
+    keys.bands  # computed now (a cached property): in a worker, the writer gets them ready-made
     verdict = verdict if verdict is not None else classify_article(article)
-    return Processed(page, article=article, verdict=verdict, keys=keys, claims=claims.claims_for(article, verdict))
+    return Processed(page, article=article, verdict=verdict, keys=keys, claims=claims.claims_for(article, verdict),
+                     search_text=search_text(article))
+
+
+def search_text(article: dict) -> tuple[str, str]:
+    """The article's title and body segmented for the full-text index."""
+    return search.segment(article.get("title") or ""), search.segment(article["body"])
+
+
+def warm_up() -> None:
+    """Load what the stages load lazily (jieba's dictionary, the classifier's model and rules,
+    the gazetteer), by processing a small built-in article once."""
+    classify_article({"title": "基层减负", "body": "北京市朝阳区为基层减负，精简会议文件。"})
+    search.segment("基层减负")
 
 
 def fetch_reason(page: dict) -> str:

@@ -112,7 +112,7 @@ def test_reprocess_one_site_after_a_classifier_version_change(crawled, tmp_path)
     assert status == 0, err
     assert (f"{n_site} articles re-processed: 0 texts changed, 3 burden-reduction labels changed, "
             f"3 classifier versions updated, 0 stories joined") in out
-    assert f"reprocess: {n_site}/{n_site} articles (100%)" in err.splitlines()
+    assert any(line.startswith(f"reprocess: {n_site}/{n_site} articles (100%), ") for line in err.splitlines())
     with sqlite3.connect(db) as c:
         for aid in stale:
             assert c.execute("SELECT is_burden_reduction, classifier_version FROM articles WHERE id = ?",
@@ -310,15 +310,19 @@ def test_progress_lines():
 
     def lines(total):
         out = io.StringIO()
-        bar = Progress("reprocess", total, out)
+        now = [0.0]
+        bar = Progress("reprocess", total, out, clock=lambda: now[0])
         for done in range(1, total + 1):
+            now[0] = done / 100  # 100 articles/s
             bar.update(done)
         bar.finish(total)
         return out.getvalue().splitlines()
 
-    assert lines(24) == ["reprocess: 24/24 articles (100%)"]
+    assert lines(24) == ["reprocess: 24/24 articles (100%), 100.0 articles/s"]
     five_thousand = lines(5000)  # every 500 articles: fewer lines than every 5%
-    assert len(five_thousand) == 10 and five_thousand[1] == "reprocess: 1000/5000 articles (20%)"
+    assert len(five_thousand) == 10
+    assert five_thousand[1] == "reprocess: 1000/5000 articles (20%), 100.0 articles/s, ETA 40 s"
+    assert lines(100_000)[0] == "reprocess: 5000/100000 articles (5%), 100.0 articles/s, ETA 15 min 50 s"
     assert len(lines(100_000)) == 20  # every 5%: fewer lines than every 500 articles
     assert lines(0) == ["reprocess: 0/0 articles (100%)"]
 

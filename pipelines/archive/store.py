@@ -202,7 +202,7 @@ class Archive:
                 (canonical, existing)).fetchone()
             if same_page and old_hash != keys.body_hash:  # the page was fetched again and its text changed
                 self.update_article(existing, article, verdict, keys=keys, old=(old_body, story_id),
-                                    claims=processed.claims)
+                                    claims=processed.claims, search_text=processed.search_text)
                 self.conn.execute("UPDATE articles SET page_id = ? WHERE id = ?", (page_id, existing))
                 return Outcome.UPDATED, existing
             return Outcome.DUPLICATE, existing
@@ -225,7 +225,8 @@ class Archive:
         self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
         self.stories.add(article_id, keys)
         dedupe.update_story(self.conn, story_id)
-        search.index_article(self.conn, article_id, article.get("title") or "", article["body"])
+        search.index_article(self.conn, article_id, article.get("title") or "", article["body"],
+                             processed.search_text)
         self.replace_claims(article_id, processed.claims)
         self._add_urls(keys.urls, article_id, run_id)
         return Outcome.ARTICLE, article_id
@@ -244,7 +245,8 @@ class Archive:
 
     def update_article(self, article_id: int, article: dict | None, verdict: dict,
                        rejoin: bool = False, keys: DedupeKeys | None = None,
-                       old: tuple[str, int] | None = None, claims: list[dict] | None = None) -> int | None:
+                       old: tuple[str, int] | None = None, claims: list[dict] | None = None,
+                       search_text: tuple[str, str] | None = None) -> int | None:
         """Replace the extracted fields (when `article` is given) and the verdict of one article.
 
         A changed text is re-indexed for search and near-duplicate lookup and gets a new
@@ -255,7 +257,8 @@ class Archive:
         story joins the story its new text is a reprint of, if any: the story an older extractor
         kept it out of. Returns the story it joined, else None. All in one transaction.
         `keys` are the new text's dedupe keys and `old` the (body, story_id) stored, when the
-        caller has read them already. `claims` (when given) replace the article's claims.
+        caller has read them already. `claims` (when given) replace the article's claims;
+        `search_text` is its segmented title and body (`Processed.search_text`).
         """
         joined = None
         with self.db.atomic():
@@ -280,7 +283,8 @@ class Archive:
                                                     (story_id,)).fetchone()[0] == 1:
                         joined = next((m[2] for m in self.stories.matches(keys, published_at)
                                        if m[1] != article_id and m[2] != story_id), None)
-                search.index_article(self.conn, article_id, article.get("title") or "", article["body"])
+                search.index_article(self.conn, article_id, article.get("title") or "", article["body"],
+                                     search_text)
                 if joined is not None:
                     self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (joined, article_id))
                     dedupe.update_story(self.conn, joined)
