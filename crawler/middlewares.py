@@ -61,6 +61,42 @@ def canonical_for(crawler, url: str, site_name: str | None) -> str:
     return canonicaliser(site)(url)
 
 
+class InFlight:
+    """Article pages requested in this run and not yet stored, by canonical URL.
+
+    With the CPU stages in worker processes a page is stored a moment after its download, so
+    a second spelling of its URL (a tracking parameter, the mobile host) can come up before the
+    first is archived. It is not fetched a second time: it waits here, and when the first
+    spelling's page is stored the pipeline records it as an alias (`ArchivePipeline.store`),
+    as the skip check does for an article archived earlier. A crawl stopped before that leaves
+    it in the `queue` table for the next run.
+    """
+
+    def __init__(self):
+        self.pending: dict[str, list[str]] = {}
+
+    def start(self, canonical: str) -> bool:
+        """True if no other spelling of this page is being fetched or processed."""
+        if canonical in self.pending:
+            return False
+        self.pending[canonical] = []
+        return True
+
+    def wait(self, canonical: str, url: str) -> None:
+        self.pending[canonical].append(url)
+
+    def done(self, canonical: str) -> list[str]:
+        """The page is stored: the other spellings that waited for it."""
+        return self.pending.pop(canonical, [])
+
+
+def in_flight(crawler) -> InFlight:
+    flights = getattr(crawler, "jianfu_in_flight", None)
+    if flights is None:
+        flights = crawler.jianfu_in_flight = InFlight()
+    return flights
+
+
 class SkipArchivedMiddleware:
     def __init__(self, crawler):
         if not archive_enabled(crawler):
@@ -85,6 +121,13 @@ class SkipArchivedMiddleware:
                 self.archive.add_alias(request.url, canonical)  # a new spelling of an archived article
                 self.archive.dequeue(request.url)
             raise IgnoreRequest(f"already archived: {request.url}")
+        if meta.get("in_flight") != canonical:  # not a retry of this very request
+            flights = in_flight(self.crawler)
+            if not flights.start(canonical):
+                flights.wait(canonical, request.url)
+                self.crawler.stats.inc_value("jianfu/skipped_in_flight")
+                raise IgnoreRequest(f"being fetched under another spelling: {request.url}")
+            meta["in_flight"] = canonical
         self.crawler.stats.inc_value("jianfu/article_requests")
         return None
 

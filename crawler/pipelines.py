@@ -31,7 +31,7 @@ from twisted.internet import defer, reactor
 
 from crawler.items import ArticleItem
 from crawler.faults import stop_for_archive_problem
-from crawler.middlewares import archive_enabled, crawl_archive
+from crawler.middlewares import archive_enabled, canonical_for, crawl_archive, in_flight
 from pipelines.kinds import Outcome
 from pipelines.pool import PAGE_TIMEOUT, StagePool
 from pipelines.sink import ArchiveSink
@@ -100,6 +100,8 @@ class ArchivePipeline:
             raise DropItem("the archive cannot be written; the crawl is stopping")  # still queued
         try:
             outcome = self.sink.put(processed)
+            if outcome is not None:
+                self.add_waiting_aliases(item)
         except (sqlite3.Error, OSError) as exc:  # full, locked, schema, corrupt: a run problem
             if not stop_for_archive_problem(self.crawler, exc):
                 raise
@@ -113,6 +115,15 @@ class ArchivePipeline:
             raise DropItem(f"not exported ({outcome}): {item.url}", log_level="DEBUG")
         article_id = self.archive.archived_article(item.url)
         return ArticleItem.from_row(self.archive.db["articles"].get(article_id), item.url)
+
+    def add_waiting_aliases(self, item) -> None:
+        """Other spellings of this page's URL that came up while it was processed
+        (`middlewares.InFlight`): aliases of its article, as if they had come up after."""
+        for url in dict.fromkeys(u for u in (item.url, item.response_url) if u):
+            canonical = canonical_for(self.crawler, url, item.site)
+            for waiting in in_flight(self.crawler).done(canonical):
+                self.archive.add_alias(waiting, canonical, self.run_id)
+                self.archive.dequeue(waiting)
 
     def spider_closed(self, spider, reason):
         if self.pool is not None:  # every item is done by now: the workers are idle
