@@ -155,15 +155,19 @@ def stages_alone(page_dir: str, with_store: bool) -> None:
     sites = load_sites(d / "seeds.toml")
     archive = Archive(d / f"stages-{os.getpid()}.db") if with_store else None
     run_id = archive.start_run("bench", list(sites)) if archive else None
-    stages.warm_up()
+    from pipelines.pool import StagePool
+
+    pool = StagePool(0)  # in this process: process_page, a stage's exception made a rejection as in the crawl
     start = time.process_time()
+    failed = 0
     for i, (url, site, ctype) in enumerate(index):
         page = {"url": url, "status": 200, "headers": {"content-type": ctype}, "body": (d / f"{i}.html").read_bytes(),
                 "site": site, "kind": "article", "fetched_at": "2024-12-01T00:00:00+00:00"}
-        processed = stages.process_page(page, sites.get(site))
+        processed = pool.submit(page, sites.get(site)).result()
+        failed += processed.rejection is not None
         if archive:
             archive.store(processed, run_id)
-    print(f"cpu {time.process_time() - start:.3f}")
+    print(f"cpu {time.process_time() - start:.3f}, {failed} rejected")
 
 
 # ------------------------------------------------------------------------------ the run
@@ -208,12 +212,19 @@ def crawl_comparison(n_pages: int, tmp: Path) -> None:
         return figures(name, run, n, f"{stored} pages stored: {arts} articles, {rej} rejections")
 
     rows["crawl"] = crawl("crawl (worker pool, default)", tmp / "crawl.db")
+    import sqlite3
+
+    c = sqlite3.connect(tmp / "crawl.db")
+    for row in c.execute("SELECT stage, reason, count(*), min(detail) FROM rejections GROUP BY 1, 2"):
+        print(f"  rejections {row[0]}/{row[1]}: {row[2]} (e.g. {row[3][:120]})")
+    c.close()
     rows["crawl0"] = crawl("crawl, stages on reactor (before)", tmp / "crawl0.db", ["-s", "STAGE_WORKERS=0"])
     rows["bare"] = figures("bare scrapy fetch (ceiling)", measured([PY, __file__, "--_bare", str(url_file)]), n)
     stage_run = measured([PY, __file__, "--_stages", str(tmp)])
-    rows["stages"] = figures("stages + store, one core", stage_run, n, "process_page + Archive.store")
+    rows["stages"] = figures("stages + store, one core", stage_run, n,
+                             "process_page + Archive.store; " + stage_run["out"].strip())
     only = measured([PY, __file__, "--_stages_only", str(tmp)])
-    rows["process"] = figures("stages alone, one core", only, n, "process_page only")
+    rows["process"] = figures("stages alone, one core", only, n, "process_page only; " + only["out"].strip())
     cfg = tmp / "trafilatura.cfg"
     src = (Path(__import__("trafilatura").__file__).parent / "settings.cfg").read_text()
     cfg.write_text(src.replace("SLEEP_TIME = 5.0", "SLEEP_TIME = 0").replace("SSRF_PROTECTION = on", "SSRF_PROTECTION = off"))

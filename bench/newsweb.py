@@ -236,7 +236,11 @@ def serve(pages: dict[str, tuple[bytes, str]], port: int, ready=None) -> None:
             self.end_headers()
             self.wfile.write(data)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a client closing its kept-alive connection at the end of a run
+
+    httpd = Server(("127.0.0.1", port), Handler)
     httpd.daemon_threads = True
     base_holder["base"] = f"http://127.0.0.1:{httpd.server_address[1]}"
     if ready is not None:

@@ -12,7 +12,8 @@ and the site's frozen `Site` dataclass going in, a `Processed` (article dict, ve
 the raw page (the caller has it and puts it back). No Scrapy objects.
 
 A page whose worker died or hung becomes a `Processed` with a `process/worker_died` or
-`process/worker_timeout` rejection, so the archive records it (its raw bytes kept, like any
+`process/worker_timeout` rejection, and one on which a stage raised (a bug) a
+`process/stage_error` rejection with the exception, so the archive records it (its raw bytes kept, like any
 rejected page) and the crawl goes on.
 
 `workers=0` runs the stages in the calling process (the old way: for debugging with pdb, and
@@ -60,7 +61,7 @@ def _warm_up(faults: dict | None = None) -> None:
     """Worker initialiser: load jieba's dictionary, the classifier, the gazetteer once, so the
     first page of each worker is not charged a second of loading (and cannot time out on it).
     `faults` is the test-only hook (`STAGE_TEST_FAULTS`): URL substrings that make this worker
-    exit or hang, to prove a dead or stuck worker becomes a rejection."""
+    exit, hang or raise, to prove a dead or stuck worker or a stage's bug becomes a rejection."""
     _FAULTS.clear()
     _FAULTS.update(faults or {})
     stages.warm_up()
@@ -73,6 +74,8 @@ def _work(page: dict, site: "Site | None") -> Processed:
         os._exit(3)
     if _FAULTS.get("hang") and _FAULTS["hang"] in url:
         time.sleep(3600)
+    if _FAULTS.get("raise") and _FAULTS["raise"] in url:
+        raise RuntimeError("a stage's bug (test fault)")
     processed = stages.process_page(page, site)
     processed.page = None  # the caller holds it: do not send 30 KB back through the pipe
     return processed
@@ -110,7 +113,10 @@ class StagePool:
     def submit(self, page: dict, site: "Site | None" = None) -> concurrent.futures.Future:
         if self._pool is None or not needs_work(page):
             done: concurrent.futures.Future = concurrent.futures.Future()
-            done.set_result(stages.process_page(page, site))
+            try:
+                done.set_result(stages.process_page(page, site))
+            except Exception as exc:  # a stage's bug: the same rejection as in a worker
+                done.set_result(self._stage_error(page, exc))
             return done
         task = self._pool.schedule(_work, args=(page, site), timeout=self.timeout)
         result: concurrent.futures.Future = concurrent.futures.Future()
@@ -138,11 +144,16 @@ class StagePool:
         except concurrent.futures.CancelledError:
             return Processed(page, kind=kind, rejection=Rejection(
                 Stage.PROCESS, "cancelled", "the pool was stopped before this page was processed"))
-        except Exception as exc:  # a bug or an unpicklable value: recorded, never a stalled crawl
-            return Processed(page, kind=kind, rejection=Rejection(
-                Stage.PROCESS, "worker_error", f"{type(exc).__name__}: {exc}"[:500]))
+        except Exception as exc:  # a stage's bug, or an unpicklable value: recorded, never a stalled crawl
+            return self._stage_error(page, exc)
         processed.page = page
         return processed
+
+    @staticmethod
+    def _stage_error(page: dict, exc: Exception) -> Processed:
+        """A stage raised instead of returning a rejection: a bug, recorded with the page."""
+        return Processed(page, kind=RequestKind(page.get("kind") or RequestKind.ARTICLE), rejection=Rejection(
+            Stage.PROCESS, "stage_error", f"{type(exc).__name__}: {exc}"[:500]))
 
     def map(self, items, sites: dict, window: int | None = None):
         """(tag, Processed) for each (tag, page) of an iterable, in order, with at most `window`

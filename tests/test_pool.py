@@ -115,9 +115,12 @@ def test_pool_turns_a_dead_worker_into_a_rejection_and_keeps_working():
     page = {"url": "http://127.0.0.1/a/xw103.html", "status": 200, "kind": "article",
             "headers": {"content-type": "text/html; charset=utf-8"},
             "body": "<html><body><article><p>基层减负的一篇短文，说的是会议精简。</p></article></body></html>".encode()}
-    with StagePool(1, timeout=30, faults={"exit": "xw103"}) as pool:
+    with StagePool(1, timeout=30, faults={"exit": "xw103", "raise": "bug"}) as pool:
         dead = pool.submit(page).result(timeout=120)
+        buggy = pool.submit({**page, "url": "http://127.0.0.1/a/bug.html"}).result(timeout=120)
         fine = pool.submit({**page, "url": "http://127.0.0.1/a/ok.html"}).result(timeout=120)
     assert (dead.rejection.stage, dead.rejection.reason) == ("process", "worker_died")
     assert dead.page is page
+    assert (buggy.rejection.stage, buggy.rejection.reason, buggy.rejection.detail) == (
+        "process", "stage_error", "RuntimeError: a stage's bug (test fault)")
     assert fine.rejection is None or fine.rejection.stage != "process"
