@@ -1,5 +1,5 @@
 """Claim extraction on the 100 hand-written result sentences and 20 decoys
-(tests/data/claims_sentences.jsonl): share of expected claims with quantity, unit and direction
+(tests/data/claims_sentences.jsonl) and on the demo web's sentences (tests/data/claims_heldout.jsonl): share of expected claims with quantity, unit and direction
 all right, extra claims, claims taken from decoys, and sentences/s. `--misses` lists the misses."""
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ def main() -> None:
         for sentence, expected, got in result["misses"]:
             print(" -", sentence, "| expected", expected, "| got",
                   [(g["quantity"], g["unit"], g["direction"], g["subject"], g["topic"]) for g in got])
+    demo = claims_eval.score(claims_eval.load(claims_eval.FIXTURES.with_name("claims_heldout.jsonl")))
+    print(f"claims on the demo web's figure sentences (another author's text; held out until first scored): "
+          f"{demo['right']}/{demo['expected']} right ({demo['share_right']:.3f}); {demo['extra']} extra; "
+          f"{demo['decoy_claims']} claims from {demo['decoys']} sentences without a result")
     items = claims_eval.load()
     t0 = time.perf_counter()
     for _ in range(5):
