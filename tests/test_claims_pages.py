@@ -75,3 +75,11 @@ def test_a_claim_links_to_its_sentence(page, datasette, served_db, tmp_path):  #
         "SELECT sentence FROM claims WHERE article_id = ?", (article_id,))})
     assert "七成以上" in page.inner_text("ul.claims")
     page.screenshot(path=str(tmp_path / "claim-in-article.png"))
+
+
+def test_claims_facets_above_the_fold(page, datasette):  # noqa: F811
+    page.goto(datasette + "/archive/claims")
+    for name in ("topic", "region", "year"):
+        facet = page.locator(f".facet-info[data-column='{name}']")
+        box = facet.bounding_box()
+        assert box and box["y"] < 768, name
