@@ -115,14 +115,17 @@ def _rows(bounds: tuple[int, int]) -> list[tuple]:
 
 
 def sample_pages(seed: int) -> list[stages.Processed]:
+    from pipelines.pool import StagePool
+
     pages, articles, sites = newsweb.build(SAMPLE, seed=seed)
+    pool = StagePool(0)  # in this process, a stage's exception made a rejection as in the crawl
     out = []
     for path in articles:
         body, ctype = pages[path]
         url = f"http://growth-{seed}.example{path}"
-        out.append(stages.process_page({"url": url, "status": 200, "headers": {"content-type": ctype}, "body": body,
-                                        "site": path.split("/")[1], "kind": "article",
-                                        "fetched_at": "2024-12-01T00:00:00+00:00"}))
+        out.append(pool.submit({"url": url, "status": 200, "headers": {"content-type": ctype}, "body": body,
+                                "site": path.split("/")[1], "kind": "article",
+                                "fetched_at": "2024-12-01T00:00:00+00:00"}).result())
     return out
 
 
