@@ -67,6 +67,7 @@ bench: $(STAMP)         ## print the benchmark figures (extraction, classify, de
 	$(PY) -m pip install -q -e '.[test,bench]'
 	for b in extraction classify dedupe search discovery crawl claims; do echo "### bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
 	echo "### bench/growth.py"; $(PY) bench/growth.py --sizes 10000,100000
+	for b in extraction classify dedupe search discovery distributed; do echo "### bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

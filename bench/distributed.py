@@ -8,8 +8,9 @@ copied from anywhere) answers every article page after `--delay` seconds, as a p
 effectively does, so a worker's speed is bounded by its `--concurrency` requests in flight, not
 by this machine's CPU. For each worker count: a fresh redis-server, archive and `jianfu writer`,
 then N `scrapy crawl news -s JIANFU_MODE=worker` processes; the time from the first worker's
-start to the last one's exit is printed, and pages/s while fetching (first article request to
-last answer, on the server's clock), compared with N × the one-worker rate. Then the
+start to the last one's exit is printed, and pages/s while fetching: article pages are held
+until all N workers have joined the run, and the clock runs from then to the last article's
+answer, compared with N × the one-worker rate. Then the
 writer alone: `--writer-pages` processed pages are queued in Redis and the writer's articles/s
 is timed from its start to the empty list.
 
@@ -66,7 +67,8 @@ class SlowWeb:
     def __init__(self, sites: int, per_site: int, delay: float):
         self.sites, self.per_site, self.delay = sites, per_site, delay
         self.hits: dict[str, int] = {}
-        self.times: list[float] = []  # when each article request arrived
+        self.times: list[float] = []  # when each article request was let through
+        self.gate = threading.Event()
         self.lock = threading.Lock()
         web = self
 
@@ -77,8 +79,6 @@ class SlowWeb:
             def do_GET(self):
                 with web.lock:
                     web.hits[self.path] = web.hits.get(self.path, 0) + 1
-                    if self.path.endswith(".html"):
-                        web.times.append(time.monotonic())
                 parts = self.path.strip("/").split("/")
                 try:
                     site = int(parts[0][1:])
@@ -90,6 +90,9 @@ class SlowWeb:
                     n = int(parts[3][1:].split(".")[0])
                 except (ValueError, IndexError):
                     return self.send(404, "<html><body>404</body></html>", "text/html")
+                web.gate.wait(timeout=120)  # held until every worker has joined (see crawl_with)
+                with web.lock:
+                    web.times.append(time.monotonic())
                 time.sleep(web.delay)
                 return self.send(200, article_html(site, n), "text/html; charset=utf-8")
 
@@ -126,15 +129,22 @@ def crawl_with(workers: int, web: SlowWeb, tmp: Path, concurrency: int) -> dict:
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     web.hits.clear()
     web.times.clear()
+    web.gate.clear()
     start = time.monotonic()
     procs = [subprocess.Popen([py, "-m", "scrapy", "crawl", "news", "-a", f"seeds={seeds}", "-s", "JIANFU_MODE=worker",
                                "-s", f"REDIS_URL={redis.url}", "-s", "AUTOTHROTTLE_ENABLED=False",
                                "-s", "LOG_LEVEL=WARNING",
                                "-s", "ROBOTSTXT_OBEY=False"],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    client = redis.client()
+    # Article pages wait until all N workers have joined the run: processes start over several
+    # seconds on a loaded machine, and the rate measured is the one with the whole fleet at work.
+    while client.scard("jianfu:run:workers") < workers and any(p.poll() is None for p in procs):
+        time.sleep(0.05)
+    opened = time.monotonic()
+    web.gate.set()
     codes = [p.wait() for p in procs]
     crawl_s = time.monotonic() - start
-    client = redis.client()
     while client.llen("jianfu:items") or client.llen("jianfu:items:processing") or client.exists("jianfu:run"):
         time.sleep(0.2)
     stored_s = time.monotonic() - start
@@ -145,9 +155,9 @@ def crawl_with(workers: int, web: SlowWeb, tmp: Path, concurrency: int) -> dict:
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     fetched = sum(n for p, n in web.hits.items() if p.endswith(".html"))
     twice = sum(1 for p, n in web.hits.items() if p.endswith(".html") and n > 1)
-    # the rate while fetching: from the first article request to the last one's answer, so the
-    # processes' start (imports, seeds, sitemaps) and their wait for the fleet to finish are left out
-    fetching_s = max(web.times) + web.delay - min(web.times)
+    # the rate while fetching: from the moment the whole fleet may fetch articles to the last
+    # article's answer (the processes' start and their wait for the fleet to finish left out)
+    fetching_s = max(web.times) + web.delay - opened
     return {"workers": workers, "codes": codes, "crawl_s": crawl_s, "stored_s": stored_s, "fetched": fetched,
             "twice": twice, "articles": articles, "fetching_s": fetching_s, "pages_per_s": fetched / fetching_s}
 
