@@ -63,11 +63,10 @@ reprocess: $(STAMP)     ## re-run extraction, dedupe and classification over the
 train: $(STAMP)         ## re-fit the classifier on ../shared/corpus (writes pipelines/data/classifier_model.json)
 	$(PY) -m pipelines.cli train-classifier --corpus ../shared/corpus
 
-bench: $(STAMP)         ## print the benchmark figures (extraction, classify, dedupe, search, crawl end to end, claims)
+bench: $(STAMP)         ## print the benchmark figures (extraction, classify, dedupe, search, crawl end to end, claims, distributed mode)
 	$(PY) -m pip install -q -e '.[test,bench]'
-	for b in extraction classify dedupe search discovery crawl claims; do echo "### bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
+	for b in extraction classify dedupe search discovery crawl claims distributed; do echo "### bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
 	echo "### bench/growth.py"; $(PY) bench/growth.py --sizes 10000,100000
-	for b in extraction classify dedupe search discovery distributed; do echo "### bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -6,7 +6,7 @@ calls `start_requests`, which Scrapy 2.16 removed; the scheduler and dupefilter 
 plain spider and its `async def start()`). Each process runs the whole `process_page` chain
 itself and pushes the result to Redis; `jianfu writer` (pipelines/distributed/writer.py) is the
 only process that writes archive.db. What changes against a single-machine crawl, all wired by
-the `WorkerMode` add-on (a no-op unless JIANFU_MODE=worker):
+the `WorkerMode` add-on (crawler/worker_mode.py; a no-op unless JIANFU_MODE=worker):
 
 - **frontier**: `Scheduler` (scrapy-redis', with our `LeasedQueue`). Requests travel as JSON
   (`RequestJSON`), not pickle. A request taken from the frontier is *leased*: the pop and the
@@ -23,7 +23,8 @@ the `WorkerMode` add-on (a no-op unless JIANFU_MODE=worker):
   Scrapy stats go to the writer, which records the run with all of them summed.
 - **skip check**: `RedisArchiveView` answers `crawl_archive()`'s questions from the sets the
   writer exports (archived and fetched URLs); a skipped new spelling is sent as an `alias`.
-- **sink**: `WorkerPipeline` runs `process_page` and pushes the result (raw page compressed).
+- **sink**: `WorkerPipeline` is `ArchivePipeline` (the page processed in the worker pool) with
+  `RedisSink` as its last step: the result (raw page compressed) is pushed to the writer.
 - **Redis down**: the first failed Redis call stops the crawl (finish reason
   `redis_unavailable`, exit 11); leases and pushed messages are in Redis, nothing is lost.
 """
@@ -38,7 +39,6 @@ import logging
 import os
 import secrets
 import socket
-from dataclasses import asdict
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DropItem, IgnoreRequest, NotConfigured
@@ -47,6 +47,9 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import FifoQueue
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
+from crawler.middlewares import canonical_for, crawl_archive, in_flight
+from crawler.pipelines import ArchivePipeline, stage_pool
+from crawler.worker_mode import MODE, is_worker, keys_for  # noqa: F401 (the add-on lives there)
 from pipelines import stages
 from pipelines.archive import now_iso
 from pipelines.distributed import messages
@@ -55,50 +58,12 @@ from pipelines.kinds import Outcome, RequestKind
 
 logger = logging.getLogger(__name__)
 
-MODE = "worker"
 # How often a worker renews its heartbeat, publishes its stats, releases finished leases and
 # looks for dead workers (seconds); and after how long without a heartbeat it counts as dead.
 # The TTL must outlast the longest stall of the reactor thread (extraction of one page is
 # bounded to a few seconds: pipelines/bounds.py), or a live worker's requests are re-queued.
 HEARTBEAT = 2.0
 WORKER_TTL = 30.0
-
-
-def is_worker(settings) -> bool:
-    return (settings.get("JIANFU_MODE") or "").strip().lower() == MODE
-
-
-def keys_for(settings) -> Keys:
-    return Keys(settings.get("JIANFU_REDIS_PREFIX") or Keys().prefix)
-
-
-# ------------------------------------------------------------------------ settings (the add-on)
-
-class WorkerMode:
-    """Scrapy add-on (`ADDONS` in crawler/settings.py): in worker mode, swap the scheduler, the
-    archive pipeline and the single-machine queue for their Redis counterparts."""
-
-    def update_settings(self, settings):
-        if not is_worker(settings):
-            return
-        keys = keys_for(settings)
-        prio = "spider"  # above the project's settings.py, below the command line
-        settings.set("SCHEDULER", "crawler.distributed.Scheduler", prio)
-        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", prio)
-        settings.set("SCHEDULER_QUEUE_CLASS", "crawler.distributed.LeasedQueue", prio)
-        settings.set("SCHEDULER_QUEUE_KEY", keys.frontier, prio)
-        settings.set("SCHEDULER_PERSIST", True, prio)  # the frontier outlives every worker
-        pipelines = dict(settings.getdict("ITEM_PIPELINES"))
-        pipelines.pop("crawler.pipelines.ArchivePipeline", None)
-        pipelines["crawler.distributed.WorkerPipeline"] = 400
-        settings.set("ITEM_PIPELINES", pipelines, prio)
-        spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
-        spider_mw["crawler.middlewares.ArticleQueueMiddleware"] = None  # the frontier is the queue
-        spider_mw["crawler.distributed.WorkerStartMiddleware"] = 960
-        settings.set("SPIDER_MIDDLEWARES", spider_mw, prio)
-        extensions = dict(settings.getdict("EXTENSIONS"))
-        extensions["crawler.distributed.WorkerExtension"] = 500
-        settings.set("EXTENSIONS", extensions, prio)
 
 
 # ------------------------------------------------------------------------ requests as JSON
@@ -436,8 +401,6 @@ class ArticleDupeFilter(RFPDupeFilter):
     def canonical(self, request) -> str | None:
         if request.meta.get("kind") != RequestKind.ARTICLE or request.meta.get("explicit"):
             return None
-        from crawler.middlewares import canonical_for
-
         return canonical_for(self.crawler, request.url, request.meta.get("site"))
 
     def request_fingerprint(self, request):
@@ -668,31 +631,42 @@ class RedisArchiveView:
         return None
 
 
-class WorkerPipeline:
-    """The item pipeline in worker mode: `process_page` here, then the sink pushes the result to
-    the writer (instead of `Archive.store`)."""
+class RedisSink:
+    """The sink in worker mode (`pipelines.sink.Sink`): the processed page goes to the writer
+    through Redis, instead of `Archive.store` here. Answers None: stored elsewhere."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, worker: Worker):
+        self.worker = worker
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("ARCHIVE_ENABLED", True):
-            raise NotConfigured("the archive is off for this command")
-        return cls(crawler)
-
-    def process_item(self, item):
-        worker = worker_for(self.crawler)
-        if worker.lost:
-            raise DropItem(f"Redis is unavailable; {item.url} stays leased and is fetched again")
-        site = getattr(self.crawler.spider, "sites", {}).get(item.site)
-        processed = stages.process_page(asdict(item), site)
+    def put(self, processed: stages.Processed) -> None:
+        if self.worker.lost:
+            raise DropItem(f"Redis is unavailable; {processed.page['url']} stays leased and is fetched again")
         try:
-            worker.deliver(processed)
+            self.worker.deliver(processed)
         except REDIS_ERRORS as exc:
-            worker.redis_lost(exc)
-            raise DropItem(f"not delivered, still leased: {item.url}") from exc
+            self.worker.redis_lost(exc)
+            raise DropItem(f"not delivered, still leased: {processed.page['url']}") from exc
+        return None
+
+
+class WorkerPipeline(ArchivePipeline):
+    """The item pipeline in worker mode: `ArchivePipeline` (the page processed in the worker
+    pool) with the `RedisSink` as its last step, and no archive or run row of its own."""
+
+    def open_spider(self):
+        self.archive = crawl_archive(self.crawler)  # a RedisArchiveView: nothing to open
+        self.run_id = None
+        self.sink = RedisSink(worker_for(self.crawler))
+        self.pool = stage_pool(self.crawler.settings)
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def store(self, processed, item):
+        self.sink.put(processed)  # DropItem when Redis is gone: the request stays leased
         self.crawler.stats.inc_value("jianfu/delivered")
         kind = "article" if processed.article is not None else Outcome.REJECTED
         self.crawler.stats.inc_value(f"jianfu/processed/{kind}")
+        for url in dict.fromkeys(u for u in (item.url, item.response_url) if u):  # spellings that waited
+            canonical = canonical_for(self.crawler, url, item.site)
+            for waiting in in_flight(self.crawler).done(canonical):
+                self.archive.add_alias(waiting, canonical)  # an alias message, after the page's
         raise DropItem(f"delivered to the writer: {item.url}", log_level="DEBUG")

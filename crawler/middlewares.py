@@ -23,8 +23,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler import distributed
 from crawler.faults import PrivateAddress, archive_write
+from crawler.worker_mode import is_worker
 from pipelines import compat
 from pipelines.archive import Archive
 from pipelines.kinds import RequestKind
@@ -47,7 +47,9 @@ def crawl_archive(crawler) -> Archive:
     there is no archive here: `crawler.distributed.RedisArchiveView` answers from Redis.
     """
     archive = getattr(crawler, "jianfu_archive", None)
-    if archive is None and distributed.is_worker(crawler.settings):
+    if archive is None and is_worker(crawler.settings):
+        from crawler import distributed  # (it imports the pipelines, which import this module)
+
         archive = crawler.jianfu_archive = distributed.RedisArchiveView(crawler)
     if archive is None:
         archive = crawler.jianfu_archive = Archive(crawler.settings.get("ARCHIVE_DB"))

@@ -64,7 +64,7 @@ ITEM_PIPELINES = {
 # Distributed mode (`-s JIANFU_MODE=worker -s REDIS_URL=redis://HOST:6379/0`): the frontier in
 # Redis and `jianfu writer` as the archive's only writer (crawler/distributed.py; a no-op otherwise).
 JIANFU_MODE = ""
-ADDONS = {"crawler.distributed.WorkerMode": 0}
+ADDONS = {"crawler.worker_mode.WorkerMode": 0}
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

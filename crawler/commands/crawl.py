@@ -15,7 +15,6 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
-from crawler import distributed
 from crawler.sites import SeedsError
 from pipelines import health
 from pipelines.archive_checks import open_problem, path_problem
@@ -25,6 +24,7 @@ from pipelines.archive_checks import open_problem, path_problem
 
 class Command(ScrapyCrawl):
     def run(self, args, opts):
+        from crawler import distributed  # here: it imports Twisted's reactor, installed by now
         if len(args) == 1 and (problem := self.preflight(args[0], opts.spargs)):
             print(f"scrapy crawl: {problem}", file=sys.stderr)
             self.exitcode = 2
@@ -54,6 +54,7 @@ class Command(ScrapyCrawl):
 
     def preflight(self, spider_name: str, spider_args: dict) -> str | None:
         """What is wrong with the arguments or the archive, or None."""
+        from crawler import distributed
         try:
             spidercls = self.crawler_process.spider_loader.load(spider_name)
         except KeyError:
