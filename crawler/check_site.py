@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from crawler import discovery, settings
 from crawler.sites import SeedsError, Site, home_prefix, load_sites, neighbour_sites, site_for_url
+from pipelines.kinds import RequestKind
 
 # Bounds on one check: enough to see a site's shape, few enough to stay a visit, not a crawl.
 MAX_REQUESTS = 40
@@ -235,7 +236,7 @@ def sample_articles(site: Site, found: Findings, fetch: Fetcher) -> None:
             found.not_articles.append(url)
             continue
         page = {"url": url, "response_url": got.url, "status": got.status, "headers": got.headers,
-                "body": got.body, "error": got.error, "fetched_at": "", "kind": "article"}
+                "body": got.body, "error": got.error, "fetched_at": "", "kind": RequestKind.ARTICLE}
         done = process_page(page, site)
         if done.article is None:
             found.samples.append({"url": url, "rejected": f"{done.rejection.stage}/{done.rejection.reason}"})

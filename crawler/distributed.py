@@ -41,12 +41,13 @@ import secrets
 import socket
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, DropItem, IgnoreRequest, NotConfigured
+from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import FifoQueue
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
+from crawler.faults import Skipped
 from crawler.middlewares import canonical_for, crawl_archive, in_flight
 from crawler.pipelines import ArchivePipeline, stage_pool
 from crawler.worker_mode import MODE, is_worker, keys_for  # noqa: F401 (the add-on lives there)
@@ -606,7 +607,7 @@ class RedisArchiveView:
             return any(pipe.execute())
         except REDIS_ERRORS as exc:
             self.worker.redis_lost(exc)
-            raise IgnoreRequest("Redis is unavailable; the crawl is stopping") from exc
+            raise Skipped("Redis is unavailable; the crawl is stopping") from exc  # not a rejection: the lease returns it
 
     def add_alias(self, url: str, canonical: str | None = None, run_id=None) -> bool:
         try:
@@ -615,8 +616,9 @@ class RedisArchiveView:
             self.worker.redis_lost(exc)
         return True
 
-    def resume_queue(self, sites: list[str], max_attempts: int = 3) -> list[tuple[str, str]]:
-        """Article URLs single-machine runs left in the archive's `queue` (exported by the writer)."""
+    def resume_queue(self, sites: list[str], max_attempts: int = 3, run_id=None) -> list[tuple[str, str]]:
+        """Article URLs single-machine runs left in the archive's `queue` (exported by the writer).
+        (Giving up on a URL, `Queue.resume`, is the single-machine run's: here nothing is dropped.)"""
         wanted = set(sites)
         pending = [json.loads(v) for v in self.worker.client.lrange(self.worker.keys.resume, 0, -1)]
         return [(url, site) for url, site in pending if site in wanted]

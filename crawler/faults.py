@@ -65,6 +65,17 @@ class PrivateAddress(FetchRefused):
     reason = "private_address"
 
 
+class RobotsDisallowed(FetchRefused):
+    """A URL the site's robots.txt forbids this crawler."""
+
+    reason = "robots_disallowed"
+
+
+class Skipped(IgnoreRequest):
+    """A request not sent because the archive already answers it (an archived article URL):
+    a decision that loses nothing, so it is counted in the stats, not recorded as a rejection."""
+
+
 class RedirectMiddleware(_Redirect):
     """Scrapy's, but a loop and the redirect limit are typed refusals, and a redirect is never
     dropped by the duplicate filter (a loop A → B → A would otherwise vanish without a trace)."""
@@ -95,13 +106,16 @@ class HttpCompressionMiddleware(_HttpCompression):
 
 
 def fetch_rejection(failure) -> Rejection | None:
-    """The `fetch/<reason>` rejection for a failed request, or None for a decision that is not
-    recorded (already archived, robots.txt)."""
+    """The `fetch/<reason>` rejection for a request that ended without a response, or None for
+    a request skipped because the archive already answers it (`Skipped`). Any other ignored
+    request — a middleware of Scrapy's or a plugin's — is `fetch/ignored`, never dropped."""
     exc = failure.value
+    if isinstance(exc, Skipped):
+        return None
     if isinstance(exc, FetchRefused):
         reason = exc.reason
     elif isinstance(exc, IgnoreRequest):
-        return None
+        reason = "ignored"
     elif isinstance(exc, DownloadCancelledError):  # the only cancel is DOWNLOAD_MAXSIZE's
         return Rejection(Stage.FETCH, "too_large", f"the body grew beyond DOWNLOAD_MAXSIZE "
                                                    f"({failure.getErrorMessage() or 'no Content-Length'})")

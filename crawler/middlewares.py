@@ -23,7 +23,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.faults import PrivateAddress, archive_write
+from crawler.faults import PrivateAddress, RobotsDisallowed, Skipped, archive_write
 from crawler.worker_mode import is_worker
 from pipelines import compat
 from pipelines.archive import Archive
@@ -54,6 +54,15 @@ def crawl_archive(crawler) -> Archive:
     if archive is None:
         archive = crawler.jianfu_archive = Archive(crawler.settings.get("ARCHIVE_DB"))
     return archive
+
+
+def requested_articles(crawler) -> set[str]:
+    """The article URLs this crawl has requested: a run counts an attempt for those still queued
+    when it ends (`Queue.count_attempt`), and only for those."""
+    requested = getattr(crawler, "jianfu_requested", None)
+    if requested is None:
+        requested = crawler.jianfu_requested = set()
+    return requested
 
 
 def canonical_for(crawler, url: str, site_name: str | None) -> str:
@@ -122,15 +131,16 @@ class SkipArchivedMiddleware:
             with archive_write(self.crawler):
                 self.archive.add_alias(request.url, canonical)  # a new spelling of an archived article
                 self.archive.dequeue(request.url)
-            raise IgnoreRequest(f"already archived: {request.url}")
+            raise Skipped(f"already archived: {request.url}")
         if meta.get("in_flight") != canonical:  # not a retry of this very request
             flights = in_flight(self.crawler)
             if not flights.start(canonical):
                 flights.wait(canonical, request.url)
                 self.crawler.stats.inc_value("jianfu/skipped_in_flight")
-                raise IgnoreRequest(f"being fetched under another spelling: {request.url}")
+                raise Skipped(f"being fetched under another spelling: {request.url}")
             meta["in_flight"] = canonical
         self.crawler.stats.inc_value("jianfu/article_requests")
+        requested_articles(self.crawler).add(request.url)
         return None
 
 
@@ -278,7 +288,8 @@ class SiteStatsMiddleware:
         return response
 
     def process_exception(self, request, exception, spider=None):
-        # IgnoreRequest is a middleware's decision (robots.txt, already archived), not a failure
+        # IgnoreRequest is a middleware's decision (robots.txt, already archived), not a failure;
+        # the refusals among them are recorded as rejections by the spider
         if (site := request.meta.get("site")) and not isinstance(exception, IgnoreRequest):
             self.stats.inc_value(f"jianfu/site/{site}/failures")
 
@@ -308,11 +319,10 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
         return parser
 
     def process_request_2(self, rp, request):
+        """A refusal is a typed `RobotsDisallowed`: the spider records it as a `fetch/robots_disallowed`
+        rejection (crawler/faults.py), whose page row also takes the URL off the queue."""
         try:
             super().process_request_2(rp, request)
-        except IgnoreRequest:
+        except IgnoreRequest as exc:
             logger.info("refused %s: forbidden by robots.txt", request.url)
-            if request.meta.get("kind") == RequestKind.ARTICLE and archive_enabled(self.crawler):
-                with archive_write(self.crawler):
-                    crawl_archive(self.crawler).dequeue(request.url)  # refused for good: no longer pending
-            raise
+            raise RobotsDisallowed(f"{request.url} is forbidden by robots.txt") from exc

@@ -31,7 +31,7 @@ from twisted.internet import defer, reactor
 
 from crawler.items import ArticleItem
 from crawler.faults import stop_for_archive_problem
-from crawler.middlewares import archive_enabled, canonical_for, crawl_archive, in_flight
+from crawler.middlewares import archive_enabled, canonical_for, crawl_archive, in_flight, requested_articles
 from pipelines.kinds import Outcome
 from pipelines.pool import PAGE_TIMEOUT, StagePool
 from pipelines.sink import ArchiveSink
@@ -135,7 +135,8 @@ class ArchivePipeline:
             return
         try:  # best effort after an archive problem: the run row may not be writable either
             self.archive.finish_run(self.run_id, stats, reason,
-                                    self.crawler.settings.getfloat("MAX_ERROR_RATE", 0.5))
+                                    self.crawler.settings.getfloat("MAX_ERROR_RATE", 0.5),
+                                    attempted=requested_articles(self.crawler))
         except (sqlite3.Error, OSError) as exc:
             if not stop_for_archive_problem(self.crawler, exc):
                 raise

@@ -42,10 +42,12 @@ REFETCH_REJECTED = False
 MAX_ERROR_RATE = 0.5
 
 DOWNLOADER_MIDDLEWARES = {
+    # first: an article URL the archive already has (stored, or refused and recorded) is not
+    # requested, so no later middleware refuses it again and records it a second time
+    "crawler.middlewares.SkipArchivedMiddleware": 80,
     "crawler.middlewares.RefusePrivateAddressesMiddleware": 90,  # before robots.txt is even fetched
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsTxtMiddleware": 100,  # the same, fixed for concurrent first requests
-    "crawler.middlewares.SkipArchivedMiddleware": 110,  # after robots.txt (100)
     "crawler.middlewares.SiteStatsMiddleware": 950,     # next to the downloader: every attempt counts
     # Scrapy's, raising typed refusals (redirect loop, too many redirects, gzip bomb) that the
     # spider records as rejections instead of dropping the request silently

@@ -157,7 +157,13 @@ def paragraph_divs(tree) -> None:
     Image captions (`<div class="img_wrapper"><img><span>图说…</span></div>`) and one-line
     leads sit between the article's paragraphs this way; trafilatura reads a div as text only
     while the <p>s hold under ~750 characters, so a long article loses them. Link-only divs (a
-    video title, a related link) stay divs."""
+    video title, a related link) stay divs.
+
+    Linear in the size of the page: each parent's <p>s are counted once, not once per div
+    child (a page of thousands of one-line divs under one parent made this quadratic). The
+    count is not updated as divs become <p>s: a div only becomes one where the count is
+    already at least 2, so the decisions are the same."""
+    prose_ps: dict = {}  # parent -> its non-empty <p> children (the dict keeps the lxml proxies alive)
     for el in list(tree.iter("div")):
         parent = el.getparent()
         if parent is None or any(isinstance(c.tag, str) and c.tag in _INNER_BLOCKS for c in el.iter() if c is not el):
@@ -165,7 +171,9 @@ def paragraph_divs(tree) -> None:
         text = re.sub(r"\s", "", el.text_content())
         if len(text) < 2 or _link_density(el) > 0.5:
             continue
-        if sum(1 for c in parent if c.tag == "p" and c.text_content().strip()) >= 2:
+        if parent not in prose_ps:
+            prose_ps[parent] = sum(1 for c in parent if c.tag == "p" and c.text_content().strip())
+        if prose_ps[parent] >= 2:
             el.tag = "p"
 
 

@@ -22,20 +22,27 @@ from pipelines.kinds import Stage
 
 MAX_ELEMENTS = 30_000     # tags in the document (10x the corpus's largest page)
 MAX_BLOCKS = 3_000        # block elements (p, div, li, td, br …): 2.5x the corpus's largest page
+# Above this many block elements trafilatura runs without its fallback extractors (`fast`): the
+# justext fallback compares each short block with its neighbours out to the next long one, so a
+# page of thousands of short blocks costs it quadratic time. Above the corpus's largest page
+# (1,239 blocks), so no real page of the corpus is extracted differently.
+MAX_FALLBACK_BLOCKS = 1_500
 MAX_BODY_CHARS = 100_000  # article text: three times the longest political work report
 
 _TAG = re.compile(r"<[a-zA-Z]")
 _BLOCK = re.compile(r"<(?:p|div|li|br|tr|td|th|dd|dt|h[1-6]|section|article|table|ul|ol|blockquote|pre)\b", re.I)
 
 
-def check_document(text: str) -> None:
-    """Refuse a decoded page whose element count would make extraction slow (O(n), no parse)."""
+def check_document(text: str) -> int:
+    """Refuse a decoded page whose element count would make extraction slow (O(n), no parse);
+    else its number of block elements."""
     elements = len(_TAG.findall(text))
     if elements > MAX_ELEMENTS:
         raise Rejected(Stage.EXTRACT, "too_complex", f"{elements} elements (limit {MAX_ELEMENTS})")
     blocks = len(_BLOCK.findall(text))
     if blocks > MAX_BLOCKS:
         raise Rejected(Stage.EXTRACT, "too_complex", f"{blocks} block elements (limit {MAX_BLOCKS})")
+    return blocks
 
 
 def check_body(body: str) -> None:

@@ -304,7 +304,25 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+# What a command gets when the reader of its output went away (`jianfu report | head`): the
+# status of a program killed by SIGPIPE (128 + 13), as `seq 100000 | head` gives.
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: list[str] | None = None) -> int:
+    """`jianfu`; a reader that stops reading (`| head`) ends the command quietly, not in a
+    BrokenPipeError traceback."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, not at interpreter exit, where a broken pipe cannot be caught
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own exit flush must not fail again
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jianfu", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     subs = {}
@@ -390,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"jianfu {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
     except OSError as exc:  # e.g. backup --to a read-only place: one line, not a traceback
         print(f"jianfu {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2

@@ -26,7 +26,7 @@ from lxml import html as lxml_html
 from pipelines.boilerplate import clean_tree, is_data_table, table_rows, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
 from pipelines.byline import find_author, find_original_url, find_outlet
 from pipelines.dates import DATE_RE, find_date, machine_date, show_tooltip_dates, weak_dates
-from pipelines.bounds import check_document
+from pipelines.bounds import MAX_FALLBACK_BLOCKS, check_document
 from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.headline import find_title, lines_above_text
@@ -53,7 +53,7 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
                  selectors: dict | None = None, fetched_at: str | None = None) -> dict:
     """Extract one article from a raw page. Raises `Rejected` when there is none."""
     text, codec = decode_html(html, content_type)
-    check_document(text)  # bounded work: refuse pathological documents before parsing them
+    blocks = check_document(text)  # bounded work: refuse pathological documents before parsing them
     tree = _parse(text)
     selectors = selectors or {}
     stated = None if selectors.get("date") else machine_date(tree, fetched_at)
@@ -69,7 +69,7 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
     else:
         paragraphs = _forum_first_post(tree)
         if paragraphs is None:
-            paragraphs = _first_of_posts(_body(tree, url))
+            paragraphs = _first_of_posts(_body(tree, url, fast=blocks > MAX_FALLBACK_BLOCKS))
             paragraphs += _table_after(tree, linear, paragraphs)
     title = _select_text(tree, selectors.get("title")) or find_title(tree, lines_above_text(tree, linear, paragraphs, url))
     after_title = _after(linear, title)
@@ -201,11 +201,12 @@ MIN_COVERAGE, MIN_LENGTH_RATIO = 0.6, 0.5
 MIN_PROSE_PARAGRAPH, MAX_LINK_SHARE, MIN_OWN_CHARS, UNPUNCTUATED_WEIGHT = 20, 0.5, 10, 0.3
 
 
-def _body(tree, url: str | None) -> list[str]:
-    """trafilatura's paragraphs, or the text-density candidate when trafilatura looks wrong."""
+def _body(tree, url: str | None, fast: bool = False) -> list[str]:
+    """trafilatura's paragraphs, or the text-density candidate when trafilatura looks wrong.
+    `fast`: without trafilatura's fallback extractors (a page of very many blocks, MAX_FALLBACK_BLOCKS)."""
     extracted = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False, include_tables=True,
                                     include_images=False, include_links=False, deduplicate=False,
-                                    output_format="txt") or ""
+                                    output_format="txt", fast=fast) or ""
     first = [p.strip() for p in extracted.split("\n") if p.strip()]
     second = density_paragraphs(tree)
     if not second:

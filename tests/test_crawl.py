@@ -102,9 +102,15 @@ def test_every_page_ends_as_article_or_rejection(conn):
         assert (p["outcome"] in ("article", "duplicate")) == (p["article_id"] is not None)
 
 
-def test_robots_txt_is_obeyed(conn, demo_web, manifest):
+def test_robots_txt_is_obeyed_and_each_refusal_is_a_recorded_rejection(conn, demo_web, manifest):
     for path in manifest["robots_disallowed"]:
-        assert conn.execute("SELECT count(*) FROM pages WHERE url = ?", (demo_web.base_url + path,)).fetchone()[0] == 0
+        url = demo_web.base_url + path
+        # nothing came back (no request was sent), and the refusal is on record, not silently dropped
+        pages = conn.execute("SELECT status, body_size, outcome FROM pages WHERE url = ?", (url,)).fetchall()
+        assert [tuple(p) for p in pages] == [(0, 0, "rejected")], path
+        got = conn.execute("SELECT stage || '/' || reason FROM rejections WHERE url = ?", (url,)).fetchall()
+        assert [tuple(r) for r in got] == [("fetch/robots_disallowed",)], path
+        assert conn.execute("SELECT count(*) FROM queue WHERE url = ?", (url,)).fetchone()[0] == 0
 
 
 def test_labels_follow_the_meaning_of_jianfu(conn, demo_web, manifest):

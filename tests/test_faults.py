@@ -268,3 +268,64 @@ def test_jianfu_refuses_a_file_that_is_not_an_archive(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 10 and "Traceback" not in done.stderr, done.stderr
     assert "not_an_archive" in done.stderr and notes.read_text() == "meeting notes\n"
+
+
+# ---------------------------------------------------------------------------- nothing dropped silently
+
+def test_every_ignored_request_but_a_skip_is_a_rejection():
+    """A request any middleware ignores is recorded (fetch/ignored when nothing more precise is
+    known); only a skip because the archive already has the answer is not."""
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.python.failure import Failure
+
+    from crawler.faults import RobotsDisallowed, Skipped, fetch_rejection
+
+    def failed(exc):
+        try:
+            raise exc
+        except Exception:
+            return Failure()
+
+    assert fetch_rejection(failed(Skipped("already archived"))) is None
+    got = fetch_rejection(failed(RobotsDisallowed("forbidden by robots.txt")))
+    assert (got.stage, got.reason) == ("fetch", "robots_disallowed")
+    got = fetch_rejection(failed(IgnoreRequest("filtered offsite request")))
+    assert (got.stage, got.reason, got.detail) == ("fetch", "ignored", "IgnoreRequest: filtered offsite request")
+
+
+def test_a_queued_url_is_given_up_on_record_and_only_after_runs_that_requested_it(tmp_path):
+    from pipelines.archive import Archive
+
+    archive = Archive(tmp_path / "archive.db")
+    poison, backlog = "http://www.example.cn/a/poison.html", "http://www.example.cn/a/backlog.html"
+    for url in (poison, backlog):
+        archive.enqueue(url, "x", "list", None)
+    for _ in range(4):  # four runs request the poison URL (it fails every time); none reaches the backlog
+        run = archive.start_run("seeds.toml", ["x"])
+        assert archive.resume_queue(["x"], run_id=run) == [(poison, "x"), (backlog, "x")]
+        archive.finish_run(run, {}, "closespider_timeout", attempted={poison})
+    run = archive.start_run("seeds.toml", ["x"])
+    assert archive.resume_queue(["x"], run_id=run) == [(backlog, "x")]  # the backlog is never dropped
+    (url, stage, reason, run_id, detail), = archive.conn.execute(
+        "SELECT url, stage, reason, run_id, detail FROM rejections").fetchall()
+    assert (url, stage, reason, run_id) == (poison, "fetch", "gave_up", run) and "requested in 4 runs" in detail
+    archive.close()
+
+
+def test_a_reader_that_stops_reading_ends_jianfu_quietly(tmp_path):
+    """`jianfu report | head`: the pipe closes before the report is written; no traceback."""
+    import os
+
+    from pipelines.archive import Archive
+    from pipelines.cli import EXIT_BROKEN_PIPE
+
+    db = tmp_path / "archive.db"
+    archive = Archive(db)
+    archive.finish_run(archive.start_run("seeds.toml", ["x"]), {})
+    archive.close()
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone: every write fails with EPIPE
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "report", "--db", str(db)], cwd=ROOT,
+                          stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
+    os.close(write)
+    assert (done.returncode, done.stderr) == (EXIT_BROKEN_PIPE, ""), done.stderr

@@ -197,15 +197,21 @@ def test_scrapys_own_middleware_has_the_race_this_fix_is_for(crawler):
     assert waiting_requests(crawler, robotstxt.RobotsTxtMiddleware) == ["refused", "refused", "let through"]
 
 
-def test_a_refused_article_leaves_the_queue(crawler):
-    archive = Archive(crawler.settings["ARCHIVE_DB"])
-    archive.enqueue("http://www.hekou.test/private/1.html", "hekou", "list", None)
-    archive.close()
+def test_a_robots_refusal_is_typed_so_the_spider_records_it(crawler):
+    """The refusal is a `RobotsDisallowed`, which the spider records as a `fetch/robots_disallowed`
+    rejection (and so takes off the queue: tests/test_crawl.py), not a bare IgnoreRequest."""
+    from twisted.python.failure import Failure
+
+    from crawler.faults import RobotsDisallowed, fetch_rejection
 
     async def run():
         crawler.engine = HeldEngine()
         crawler.engine.release.set()
-        return await outcome(RobotsTxtMiddleware.from_crawler(crawler), article("http://www.hekou.test/private/1.html"))
+        try:
+            await RobotsTxtMiddleware.from_crawler(crawler).process_request(article("http://www.hekou.test/private/1.html"))
+        except RobotsDisallowed:
+            return Failure()
 
-    assert asyncio.run(run()) == "refused"
-    assert crawl_queue(crawler) == []
+    failure = asyncio.run(run())
+    assert failure is not None
+    assert fetch_rejection(failure).reason == "robots_disallowed"

@@ -144,8 +144,9 @@ def test_a_killed_run_is_resumed_without_duplicates_or_gaps(web, setup, manifest
     archived = [u for (u,) in query(db, "SELECT canonical_url FROM articles")]
     assert sorted(archived) == sorted(expected)
     assert query(db, "SELECT url FROM pages GROUP BY url HAVING count(*) > 1") == []
-    for path in manifest["robots_disallowed"]:  # resumed or not, robots.txt still applies
-        assert query(db, "SELECT count(*) FROM pages WHERE url = ?", web.base_url + path) == [(0,)]
+    for path in manifest["robots_disallowed"]:  # resumed or not, robots.txt still applies: refused, on record
+        assert query(db, "SELECT p.status, r.reason FROM pages p JOIN rejections r ON r.page_id = p.id "
+                         "WHERE p.url = ?", web.base_url + path) == [(0, "robots_disallowed")]
     fetched_again = {u for (u,) in query(db, "SELECT url FROM pages WHERE run_id = 2")}
     assert {u.split("?")[0] for u in pending} <= {u.split("?")[0] for u in fetched_again}
 

@@ -110,7 +110,8 @@ class NewsSpider(scrapy.Spider):
         # Article URLs an earlier (killed) run discovered but never stored: no gap after a kill.
         if not archive_enabled(self.crawler):
             return
-        pending = crawl_archive(self.crawler).resume_queue(list(self.sites))
+        pending = crawl_archive(self.crawler).resume_queue(list(self.sites),
+                                                            run_id=self.crawler.stats.get_value("jianfu/run_id"))
         if pending:
             self.logger.info("resuming %d article URLs discovered by an earlier run", len(pending))
         for u, site_name in pending:
@@ -306,9 +307,9 @@ class NewsSpider(scrapy.Spider):
     def navigation_failed(self, failure):
         rejection = fetch_rejection(failure)
         if rejection is None:
-            return  # robots.txt said no; counted in Scrapy's stats
+            return  # skipped on purpose (crawler/faults.py Skipped); counted in the stats
         if failure.request.meta.get("probe"):
-            return  # a guessed address
+            return  # a guessed address (robots.txt, /sitemap.xml, /rss.xml): nothing lost
         yield self.navigation_item(failure.request, 0, rejection.detail, rejection.reason)
 
     def navigation_item(self, request, status: int, error: str, reason: str | None = None) -> PageItem:
@@ -370,7 +371,7 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         rejection = fetch_rejection(failure)
         if rejection is None:
-            return  # already archived, or robots.txt said no; both counted in stats
+            return  # already archived (crawler/faults.py Skipped); counted in the stats
         yield PageItem(
             url=request.meta.get("redirect_urls", [request.url])[0], site=request.meta["site"], status=0,
             fetched_at=now_iso(), response_url=request.url, found_via=request.meta["found_via"],

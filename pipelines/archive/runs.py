@@ -61,10 +61,11 @@ class Runs:
         return [rid for rid, _ in stale]
 
     def finish(self, run_id: int, stats: dict, finish_reason: str = "finished",
-               max_error_rate: float = 0.5) -> dict:
+               max_error_rate: float = 0.5, attempted=()) -> dict:
         """Close a crawl: its counts, per-site figures (`run_sites`), site-health alerts and problems.
 
-        `stats` are Scrapy's stats (or {} for a run closed after its process died). Returns the row.
+        `stats` are Scrapy's stats (or {} for a run closed after its process died); `attempted`
+        the article URLs it requested (an attempt for those still queued). Returns the row.
         """
         q = self.conn.execute
         counts = dict(q("SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", (run_id,)).fetchall())
@@ -86,8 +87,7 @@ class Runs:
                json.dumps(stats, ensure_ascii=False, default=str), run_id))
             self._record_run_sites(run_id, stats)
             if not finish_reason.startswith("archive_"):  # a run stopped by the archive tried nothing
-                Queue(self.db).count_attempt(json.loads(q("SELECT sites FROM runs WHERE id = ?",
-                                                          (run_id,)).fetchone()[0] or "[]"))
+                Queue(self.db).count_attempt(attempted)
             self.judge(run_id, max_error_rate)
         return self.get(run_id)
 

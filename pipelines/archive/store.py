@@ -53,8 +53,8 @@ class Archive:
         return self.runs.start(seeds, sites, kind)
 
     def finish_run(self, run_id: int, stats: dict, finish_reason: str = "finished",
-                   max_error_rate: float = 0.5) -> dict:
-        return self.runs.finish(run_id, stats, finish_reason, max_error_rate)
+                   max_error_rate: float = 0.5, attempted=()) -> dict:
+        return self.runs.finish(run_id, stats, finish_reason, max_error_rate, attempted)
 
     def close_stale_runs(self) -> list[int]:
         return self.runs.close_stale()
@@ -65,8 +65,8 @@ class Archive:
     def dequeue(self, *urls: str) -> None:
         self.queue.remove(*urls)
 
-    def resume_queue(self, sites: list[str], max_attempts: int = 3) -> list[tuple[str, str]]:
-        return self.queue.resume(sites, max_attempts)
+    def resume_queue(self, sites: list[str], max_attempts: int = 3, run_id: int | None = None) -> list[tuple[str, str]]:
+        return self.queue.resume(sites, max_attempts, run_id)
 
     def save_sites(self, sites: list[dict]) -> None:
         """The seeds as loaded (`Site.as_config()`), so re-processing applies the same rules."""
