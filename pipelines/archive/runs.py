@@ -19,6 +19,11 @@ from pipelines.archive.queue import Queue
 from pipelines.kinds import Outcome
 
 
+# Requests a middleware chose not to send (crawler/faults.py and its users): decisions, not
+# failures of the site, so no part of a run's error rate.
+DECISIONS = ("IgnoreRequest", "Skipped", "BackedOff", "RobotsDisallowed", "RefusedAddress")
+
+
 class Runs:
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
@@ -74,7 +79,7 @@ class Runs:
         prefix = "downloader/response_status_count/"
         responses = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
         failed = sum(v for k, v in stats.items() if k.startswith("downloader/exception_type_count/")
-                     and not k.endswith(("IgnoreRequest", "RefusedAddress")))  # decisions, not failures
+                     and not k.endswith(DECISIONS))
         if failed:
             responses["error"] = failed
         with self.db.atomic():
