@@ -1,12 +1,12 @@
 """What one page of many short blocks costs the CPU stages, and where the bounds sit.
 
-A built page (a short article plus N one-line blocks: `<div><span>…</span></div>`, `<p>` or
-`<li>`) is extracted with the `pipelines/bounds.py` guards lifted, so the cost behind them shows:
+A built page (a short article plus N one-line blocks: `<div><span>…</span></div>`, `<p>`,
+`<li>`, or a data table's rows of three cells) is extracted with the `pipelines/bounds.py` guards lifted, so the cost behind them shows:
 seconds for `paragraph_divs` alone, `clean_tree`, and the whole `extract_page`; then the same for
 the real pages of ../shared/corpus/extraction (their block counts, the slowest extraction), which
 the guard must never refuse.
 
-    .venv/bin/python bench/page_cost.py [--sizes 1000,2000,4000,8000] [--shapes div,p,li]
+    .venv/bin/python bench/page_cost.py [--sizes 1000,2000,4000,8000] [--shapes div,p,li,table]
 
 Run it under the code to compare (e.g. `PYTHONPATH=/path/to/older/checkout`) to get before and
 after figures on the same machine; the figures are noisy when other work shares the cores.
@@ -27,10 +27,11 @@ def page(n: int, shape: str) -> bytes:
     """A short article with `n` one-line blocks of `shape` before its text."""
     from tests.faulty_web import _PARAGRAPHS, article
 
-    rows = {"div": "<div><span>第{i}行</span></div>", "p": "<p>第{i}行</p>", "li": "<li>第{i}行</li>"}[shape]
-    filler = "".join(rows.format(i=i) for i in range(n))
-    if shape == "li":
-        filler = f"<ul>{filler}</ul>"
+    rows = {"div": "<div><span>第{i}行</span></div>", "p": "<p>第{i}行</p>", "li": "<li>第{i}行</li>",
+            "table": "<tr><td>第{i}项</td><td>{i}</td><td>保留</td></tr>"}[shape]  # 4 blocks a row
+    filler = "".join(rows.format(i=i) for i in range(n // 4 if shape == "table" else n))
+    if shape in ("li", "table"):
+        filler = f"<ul>{filler}</ul>" if shape == "li" else f"<table>{filler}</table>"
     return article("会议精简情况通报", _PARAGRAPHS, filler=filler).encode()
 
 
@@ -81,7 +82,7 @@ def corpus_pages(limit: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,2000,4000,8000")
-    ap.add_argument("--shapes", default="div,p,li")
+    ap.add_argument("--shapes", default="div,p,li,table")
     args = ap.parse_args()
     limit = bounds.MAX_BLOCKS
     bounds.MAX_BLOCKS = bounds.MAX_ELEMENTS = 10**9  # measure what the guards hold back

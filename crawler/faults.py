@@ -10,8 +10,9 @@ spider records (as a `pages` row with status 0, so the URL is not requested agai
 A failed write to the archive is no page's fault but the run's: `stop_for_archive_problem`
 stops the crawl at the first one (pipelines/archive_checks.py names the problem).
 
-The two Scrapy middlewares are subclassed only to raise typed exceptions instead of a bare
-`IgnoreRequest` whose meaning would have to be read from its message.
+Two Scrapy middlewares are subclassed only to raise typed exceptions instead of a bare
+`IgnoreRequest` whose meaning would have to be read from its message; the retry middleware so
+that a server's `Retry-After` is honoured rather than answered with two immediate retries.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware as _HttpCompression
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware as _Redirect
+from scrapy.downloadermiddlewares.retry import RetryMiddleware as _Retry
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -82,7 +84,7 @@ class RedirectMiddleware(_Redirect):
 
     def process_response(self, request, response, spider=None):
         try:
-            result = super().process_response(request, response, spider)
+            result = super().process_response(request, response)
         except IgnoreRequest as exc:
             raise TooManyRedirects(f"more than {self.max_redirect_times} redirects from "
                                    f"{(request.meta.get('redirect_urls') or [request.url])[0]}") from exc
@@ -99,10 +101,21 @@ class HttpCompressionMiddleware(_HttpCompression):
 
     def process_response(self, request, response, spider=None):
         try:
-            return super().process_response(request, response, spider)
+            return super().process_response(request, response)
         except IgnoreRequest as exc:
             raise TooLarge(f"decompresses beyond DOWNLOAD_MAXSIZE ({self._max_size} bytes): "
                            f"{len(response.body)} bytes on the wire") from exc
+
+
+class RetryMiddleware(_Retry):
+    """Scrapy's, but a 429 or 503 that says when to come back (`Retry-After`) is not retried at
+    once: it goes to the spider, which records it, and a navigation page waits until then
+    (pipelines/archive/backoff.py)."""
+
+    def process_response(self, request, response, spider=None):
+        if response.status in self.retry_http_codes and response.headers.get("Retry-After"):
+            return response
+        return super().process_response(request, response)
 
 
 def fetch_rejection(failure) -> Rejection | None:

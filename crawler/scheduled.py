@@ -35,6 +35,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from crawler.arguments import defaults, setting_problem
 from crawler.sites import SeedsError, load_sites
 from pipelines import health
 from pipelines.archive import Archive, now_iso
@@ -173,11 +174,16 @@ def parse_args(argv):
                         help="a Scrapy setting, e.g. -s CLOSESPIDER_TIMEOUT=3600")
     args = parser.parse_args(argv)
     overrides = {}
+    known = defaults()
     for item in args.set:
         name, eq, value = item.partition("=")
         if not eq or not name:
             parser.error(f"-s expects NAME=VALUE, got {item!r}")
+        if problem := setting_problem(name, value, known):
+            parser.error(problem)
         overrides[name] = value
+    if args.keep_logs < 1:
+        parser.error(f"--keep-logs {args.keep_logs}: keep at least 1 log (the run's own)")
     return args, overrides
 
 

@@ -45,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     # first: an article URL the archive already has (stored, or refused and recorded) is not
     # requested, so no later middleware refuses it again and records it a second time
     "crawler.middlewares.SkipArchivedMiddleware": 80,
+    "crawler.backoff.NavigationBackoffMiddleware": 85,  # a navigation page in back-off: not requested
     "crawler.middlewares.RefusePrivateAddressesMiddleware": 90,  # before robots.txt is even fetched
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsTxtMiddleware": 100,  # the same, fixed for concurrent first requests
@@ -55,6 +56,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.faults.RedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.faults.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.faults.RetryMiddleware": 550,  # Scrapy's, without retrying at once what says Retry-After
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.ArticleQueueMiddleware": 950,  # sees what the spider yields first

@@ -91,6 +91,7 @@ REQUIRED = {
     "rejections": ("id", "page_id", "url", "site", "run_id", "stage", "reason", "detail"),
     "article_urls": ("url", "canonical_url", "article_id"),
     "queue": ("url", "site", "attempts"),
+    "backoff": ("url", "failures", "retry_after"),
 }
 # `PRAGMA quick_check` reads every page: run it on archives up to this size (seconds at most on
 # this machine); a larger archive gets the header and schema checks at open, and its integrity

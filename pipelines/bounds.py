@@ -7,10 +7,16 @@ short text blocks, and classification, search segmentation and the near-duplicat
 with the article's length. So a page is refused, with a recorded `extract/too_complex` or
 `extract/too_long` rejection (its raw bytes stay in `pages`), before that work starts.
 
-Calibrated on ../shared/corpus/extraction (42 real pages: at most 2,809 elements, 1,224 block
+Calibrated on ../shared/corpus/extraction (42 real pages: at most 2,809 elements, 1,239 block
 elements, 296,000 characters; the slowest extracts in 0.5 s) and on built worst cases on this
-2-core machine (busy): 3,000 short text blocks extract in about 5 s; an article of 100,000
-characters classifies, segments and indexes in about 4 s.
+2-core machine (`bench/page_cost.py`; busy, so the figures are rough): an article of 100,000
+characters classifies, segments and indexes in about 4 s. Pages of many short blocks used to cost
+quadratic time (our `paragraph_divs`, and trafilatura's justext fallback): 3,000 one-line divs took
+21 s under load. `paragraph_divs` is linear now and the fallback is left out above
+MAX_FALLBACK_BLOCKS, so extraction grows about linearly (measured back to back under the same load,
+about 9 on 2 cores: 3,000 divs 21 s -> 5.3 s; 8,000 divs 11.5 s; 8,000 list items 6.0 s), and
+MAX_BLOCKS went from 3,000 to 8,000: a notice with a 2,000-row table is read, and the worst page
+the guard lets through costs about half of what the old guard allowed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from pipelines.errors import Rejected
 from pipelines.kinds import Stage
 
 MAX_ELEMENTS = 30_000     # tags in the document (10x the corpus's largest page)
-MAX_BLOCKS = 3_000        # block elements (p, div, li, td, br …): 2.5x the corpus's largest page
+MAX_BLOCKS = 8_000        # block elements (p, div, li, td, br …): 6.5x the corpus's largest page
 # Above this many block elements trafilatura runs without its fallback extractors (`fast`): the
 # justext fallback compares each short block with its neighbours out to the next long one, so a
 # page of thousands of short blocks costs it quadratic time. Above the corpus's largest page

@@ -19,7 +19,13 @@ done to a crawler:
 | /a/p-flood.html       | 200,000 empty <p> elements around a short article (3 MB)                  |
 | /a/notice-N.html      | long, highly repetitive notices (N = 1..3), near-duplicates of each other |
 | /sitemap.xml?n=K      | a sitemap index listing /sitemap.xml?n=K+1 and another host's sitemap     |
+| /nav/huge-list.html   | a list page of 12 MB                                                      |
+| /nav/bomb.xml         | a feed that is a gzip bomb                                                |
+| /nav/loop-1.html      | a list page that redirects to /nav/loop-2.html, which redirects back      |
+| /nav/busy.html        | a list page answering 503 with `Retry-After: 3600`                        |
 
+Set `fixed` and the /nav/ pages become an ordinary list page and feed, which link to
+/a/ok-3.html (linked from nowhere else): the site repaired them.
 `hits` counts requests per path, so a test can tell what was downloaded again.
 """
 
@@ -66,6 +72,10 @@ FAULT_PATHS = ["/a/huge.html", "/a/endless.html", "/a/bomb.html", "/a/loop-1.htm
                "/a/to-loopback.html", "/a/nxdomain.html", "/a/utf16-meta.html", "/a/utf16-header.html",
                "/a/p-flood.html", "/a/notice-1.html", "/a/notice-2.html", "/a/notice-3.html"]
 OK_PATHS = ["/a/ok-1.html", "/a/ok-2.html"]
+# navigation pages (seeds: lists and feeds) that fail, and the rejection each run records for them
+NAV_FAULTS = {"/nav/huge-list.html": "fetch/too_large", "/nav/bomb.xml": "fetch/too_large",
+              "/nav/loop-1.html": "fetch/redirect_loop", "/nav/busy.html": "fetch/http_503"}
+BUSY_RETRY_AFTER = 3600
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -95,7 +105,25 @@ class Handler(BaseHTTPRequestHandler):
                    f"<sitemap><loc>http://127.0.0.2:{port}/sitemap.xml?n={n + 1}</loc></sitemap>"
                    "</sitemapindex>")
             return self.send(200, xml.encode(), "application/xml")
-        if path in ("/a/ok-1.html", "/a/ok-2.html"):
+        if path.startswith("/nav/") and web.fixed:
+            if path == "/nav/bomb.xml":
+                return self.send(200, (f"<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel>"
+                                       f"<title>故障测试站</title><item><title>县里精简会议文件3</title>"
+                                       f"<link>http://127.0.0.1:{port}/a/ok-3.html</link></item></channel></rss>"
+                                       ).encode(), "application/rss+xml")
+            return self.html("<html><head><meta charset='utf-8'><title>列表</title></head><body>"
+                             "<ul><li><a href='/a/ok-3.html'>县里精简会议文件3</a></li></ul></body></html>")
+        if path == "/nav/huge-list.html":
+            return self.send(200, b"<html><body>" + b"<li>x</li>" * (HUGE_BYTES // 10) + b"</body></html>",
+                             "text/html; charset=utf-8")
+        if path == "/nav/bomb.xml":
+            return self.send(200, web.bomb, "application/rss+xml", {"Content-Encoding": "gzip"})
+        if path.startswith("/nav/loop-"):
+            return self.redirect(f"/nav/loop-{'2' if path.endswith('1.html') else '1'}.html")
+        if path == "/nav/busy.html":
+            return self.send(503, b"<html><body>busy</body></html>", "text/html; charset=utf-8",
+                             {"Retry-After": str(BUSY_RETRY_AFTER)})
+        if path in ("/a/ok-1.html", "/a/ok-2.html", "/a/ok-3.html"):
             n = path[-6]
             return self.html(article(f"县里精简会议文件{n}", [p + f"（{n}）" for p in _PARAGRAPHS],
                                      date=f"2024-04-0{n} 09:00"))
@@ -162,6 +190,7 @@ class FaultyWeb:
 
     def __init__(self, port: int = 0):
         self.hits: collections.Counter[str] = collections.Counter()
+        self.fixed = False  # the /nav/ pages are broken until a test repairs them
         self.lock = threading.Lock()
         self.bomb = gzip.compress(b"<html><body>" + b" " * BOMB_BYTES, compresslevel=9)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
@@ -173,7 +202,7 @@ class FaultyWeb:
         self.thread.start()
 
     def seeds(self, directory) -> "Path":
-        """A seeds file for this site: the list page and the self-chaining sitemap index."""
+        """A seeds file for this site: the list pages, the feed and the self-chaining sitemap index."""
         from pathlib import Path
 
         path = Path(directory) / "faulty.toml"
@@ -181,7 +210,9 @@ class FaultyWeb:
 [sites.faulty]
 display_name = "故障测试站"
 region = "全国"
-lists = ["{self.base_url}/list.html"]
+lists = ["{self.base_url}/list.html", "{self.base_url}/nav/huge-list.html", "{self.base_url}/nav/loop-1.html",
+         "{self.base_url}/nav/busy.html"]
+feeds = ["{self.base_url}/nav/bomb.xml"]
 sitemaps = ["{self.base_url}/sitemap.xml?n=0"]
 article_allow = ['/a/[\\w-]+\\.html']
 """, encoding="utf-8")

@@ -8,9 +8,11 @@ not download the refused URLs again.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,10 +20,11 @@ import pytest
 from crawler.discovery import MAX_SITEMAP_DEPTH
 from crawler.sites import SeedsError, load_sites
 from pipelines import bounds, dedupe
+from pipelines.archive.clock import SHANGHAI
 from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.extract import extract_page
-from tests.faulty_web import FAULT_PATHS, OK_PATHS, FaultyWeb, article
+from tests.faulty_web import BUSY_RETRY_AFTER, FAULT_PATHS, NAV_FAULTS, OK_PATHS, FaultyWeb, article
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "AUTOTHROTTLE_MAX_DELAY=0.5"]
@@ -103,12 +106,85 @@ def test_sitemap_index_chain_is_bounded_and_held_to_the_site(faulty_crawl):
     assert rows(db, "SELECT url FROM rejections WHERE url NOT LIKE ?", web.base_url + "%") == []
 
 
+def test_failed_navigation_pages_are_recorded_and_backed_off(faulty_crawl):
+    web, db, *_ = faulty_crawl
+    got = dict(rows(db, "SELECT url, stage || '/' || reason FROM rejections WHERE page_id IS NULL AND run_id = 1"))
+    assert {u: got.get(web.base_url + u) for u in NAV_FAULTS} == NAV_FAULTS
+    held = {url[len(web.base_url):]: (reason, failures, until) for url, reason, failures, until in
+            rows(db, "SELECT url, reason, failures, retry_after FROM backoff")}
+    assert {p: h[:2] for p, h in held.items()} == {"/nav/huge-list.html": ("too_large", 1),
+                                                   "/nav/bomb.xml": ("too_large", 1),
+                                                   "/nav/loop-1.html": ("redirect_loop", 1),
+                                                   "/nav/busy.html": ("http_503", 1)}
+    (started,), = rows(db, "SELECT started_at FROM runs WHERE id = 1")
+    hours = {p: (datetime.fromisoformat(h[2]) - datetime.fromisoformat(started)).total_seconds() / 3600
+             for p, h in held.items()}
+    assert 0.9 < hours["/nav/busy.html"] < 1.1  # the server's Retry-After: 3600
+    assert all(5.9 < hours[p] < 6.1 for p in held if p != "/nav/busy.html")  # FIRST_BACKOFF
+
+
 def test_the_next_run_downloads_no_refused_url_again(faulty_crawl):
     web, db, _, (second, rss), hits = faulty_crawl
     assert second.returncode == 0, second.stdout + second.stderr[-3000:]
-    for path in FAULT_PATHS + OK_PATHS:
+    for path in FAULT_PATHS + OK_PATHS + list(NAV_FAULTS) + ["/nav/loop-2.html"]:
         assert web.hits[path] == hits.get(path, 0), path
     assert rows(db, "SELECT count(*) FROM pages WHERE run_id = 2") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM rejections WHERE run_id = 2") == [(0,)]
+    (stats,), = rows(db, "SELECT stats FROM runs WHERE id = 2")
+    assert json.loads(stats)["jianfu/navigation_backed_off"] == len(NAV_FAULTS)
+    logs = "".join(p.read_text() for p in (db.parent / "logs").glob("*.log"))
+    assert f"{web.base_url}/nav/bomb.xml (fetch/too_large in the last 1 attempts)" in logs
+
+
+def test_a_repaired_navigation_page_is_read_again_when_its_back_off_ends(faulty_crawl):
+    """Runs after the first: the back-off times pass (set in the past, as the clock would) while
+    the pages still fail — a longer back-off — then the site repairs them: read, and forgotten."""
+    web, db, *_ = faulty_crawl
+    seeds, logs = db.parent / "faulty.toml", db.parent / "logs"
+
+    def time_passes():
+        with sqlite3.connect(db) as c:
+            c.execute("UPDATE backoff SET retry_after = '2000-01-01T00:00:00+08:00'")
+
+    time_passes()
+    before = dict(web.hits)
+    third, _ = scheduled_crawl(seeds, db, logs)
+    assert third.returncode == 0, third.stdout + third.stderr[-3000:]
+    assert all(web.hits[p] == before.get(p, 0) + 1 for p in NAV_FAULTS), "each is tried again, once"
+    assert dict(rows(db, "SELECT url, failures FROM backoff")) == {web.base_url + p: 2 for p in NAV_FAULTS}
+    time_passes()
+    web.fixed = True
+    before = dict(web.hits)
+    fourth, _ = scheduled_crawl(seeds, db, logs)
+    assert fourth.returncode == 0, fourth.stdout + fourth.stderr[-3000:]
+    assert all(web.hits[p] == before.get(p, 0) + 1 for p in NAV_FAULTS)
+    assert rows(db, "SELECT count(*) FROM backoff") == [(0,)]
+    assert rows(db, "SELECT outcome FROM pages WHERE url = ?", web.base_url + "/a/ok-3.html") == [("article",)]
+
+
+def test_back_off_doubles_to_a_cap_and_honours_retry_after(tmp_path):
+    from datetime import timedelta
+
+    from pipelines.archive import Archive
+    from pipelines.archive.backoff import FIRST_BACKOFF, MAX_BACKOFF
+
+    archive = Archive(tmp_path / "archive.db")
+    now = datetime(2026, 12, 3, 5, 10, tzinfo=SHANGHAI)
+    with archive.db.atomic():
+        delays = [datetime.fromisoformat(archive.backoff.failed("http://x.cn/list.html", "x", "too_large", now=now))
+                  - now for _ in range(8)]
+        assert archive.backoff.failed("http://x.cn/gone.html", "x", "http_404", now=now) is None  # cheap: retried
+        asked = archive.backoff.failed("http://x.cn/busy.html", "x", "http_429", "120", now=now)
+        dated = archive.backoff.failed("http://x.cn/busy2.html", "x", "http_503", "Thu, 03 Dec 2026 00:10:00 GMT",
+                                       now=now)
+        forever = archive.backoff.failed("http://x.cn/busy3.html", "x", "http_503", str(10**9), now=now)
+    assert delays == [min(FIRST_BACKOFF * 2 ** i, MAX_BACKOFF) for i in range(8)]
+    assert datetime.fromisoformat(asked) - now == timedelta(seconds=120)
+    assert datetime.fromisoformat(dated) - now == timedelta(hours=3)  # 00:10 GMT is 08:10 in Shanghai
+    assert datetime.fromisoformat(forever) - now == MAX_BACKOFF
+    archive.backoff.succeeded("http://x.cn/list.html")
+    assert "http://x.cn/list.html" not in archive.backoff.all()
+    archive.close()
 
 
 # ---------------------------------------------------------------------------- unit-level guards
@@ -121,8 +197,20 @@ def test_utf16_labels_without_bom_are_ignored_as_browsers_do():
     assert decode_html(bom, "text/html; charset=utf-16")[0].endswith("正文</body></html>")
 
 
+def test_a_page_of_thousands_of_short_blocks_is_extracted():
+    """Above MAX_FALLBACK_BLOCKS (trafilatura without its quadratic justext fallback) and below
+    the guard: the article is read, not refused."""
+    n = (bounds.MAX_FALLBACK_BLOCKS + bounds.MAX_BLOCKS) // 2
+    page = article("会议精简情况通报", ["今年以来，某县把精简会议文件作为为基层减负的第一件事来抓，全县会议数量同比减少四成。",
+                                  "县里清理规范各类工作群，要求不得以工作群打卡、截图留痕代替实地工作。"],
+                   filler="".join(f"<div><span>第{i}行</span></div>" for i in range(n)))
+    got = extract_page(page.encode(), "http://www.example.cn/a.html")
+    assert got["title"] == "会议精简情况通报" and "截图留痕代替实地工作" in got["body"] and "第9行" not in got["body"]
+
+
 def test_pathological_documents_are_refused_before_extraction():
-    blocks = article("标题", ["正文"], filler="".join(f"<div><span>第{i}行</span></div>" for i in range(4000)))
+    blocks = article("标题", ["正文"], filler="".join(f"<div><span>第{i}行</span></div>"
+                                                    for i in range(bounds.MAX_BLOCKS + 1)))
     with pytest.raises(Rejected) as exc:
         extract_page(blocks.encode(), "http://www.example.cn/a.html")
     assert (exc.value.stage, exc.value.reason) == ("extract", "too_complex")
@@ -224,6 +312,26 @@ def test_scrapy_crawl_argument_errors_are_one_line_and_exit_2(tmp_path, read_onl
                                "-s", f"ARCHIVE_DB={db}"], cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert words in one_line_error(done, "scrapy crawl: "), what
         assert not db.exists(), what
+
+
+@pytest.mark.parametrize("setting, words", [("CLOSESPIDER_TIMEOUT=abc", "a number is needed"),
+                                             ("RETRY_TIMES=2.5", "a whole number is needed"),
+                                             ("REFETCH_REJECTED=yes", "a flag (0/1, True/False) is needed")])
+def test_unreadable_setting_values_are_one_line_and_exit_2(tmp_path, setting, words):
+    """Scrapy reads a -s value only inside the running engine (a traceback and a run cut short)."""
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text('[sites.x]\ndisplay_name = "X"\nregion = "全国"\nlists = ["http://192.0.2.1:9/"]\n'
+                     "article_allow = ['/a/']\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    done = subprocess.run([str(ROOT / "bin" / "scheduled-crawl"), "--seeds", str(seeds), "--db", str(db),
+                           "--log-dir", str(tmp_path / "logs"), "-s", setting], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert f"-s {setting}: {words}" in one_line_error(done, "scheduled-crawl: ")
+    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"seeds={seeds}",
+                           "-s", f"ARCHIVE_DB={db}", "-s", setting], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert f"-s {setting}: {words}" in one_line_error(done, "scrapy crawl: ")
+    assert not db.exists() and not (tmp_path / "logs").exists()
 
 
 def test_jianfu_environment_errors_are_one_line_and_exit_2(tmp_path, read_only_dir):

@@ -2,7 +2,7 @@
 
 Scrapy reports a spider that cannot be created (a malformed seeds file, an unknown `-a site`)
 or an archive that cannot be opened as a traceback and exit status 1, after the engine has
-started. Here the spider's arguments and `ARCHIVE_DB` are checked first, as `bin/scheduled-crawl`
+started. Here the spider's arguments, `-s` values (crawler/arguments.py) and `ARCHIVE_DB` are checked first, as `bin/scheduled-crawl`
 and `jianfu` check theirs: `scrapy crawl: <what is wrong>` on stderr, exit 2, nothing crawled.
 An archive that cannot be opened or written (corrupt, foreign, another schema, locked, full)
 exits with `bin/scheduled-crawl`'s code for it (README, "Exit codes"). In worker mode
@@ -14,7 +14,9 @@ from __future__ import annotations
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.settings import SETTINGS_PRIORITIES
 
+from crawler.arguments import defaults, setting_problem
 from crawler.sites import SeedsError
 from pipelines import health
 from pipelines.archive_checks import open_problem, path_problem
@@ -59,6 +61,11 @@ class Command(ScrapyCrawl):
             spidercls = self.crawler_process.spider_loader.load(spider_name)
         except KeyError:
             return None  # Scrapy's own message for an unknown spider
+        known = defaults()
+        for name in self.settings.attributes:  # -s NAME=VALUE: readable as its default's kind?
+            if self.settings.getpriority(name) == SETTINGS_PRIORITIES["cmdline"] and \
+                    (problem := setting_problem(name, self.settings.get(name), known)):
+                return problem
         try:
             spidercls(**spider_args)  # validates the seeds file, -a site and -a url
         except SeedsError as exc:

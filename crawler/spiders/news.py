@@ -35,6 +35,7 @@ from crawler.items import PageItem
 from crawler.faults import fetch_rejection
 from crawler.middlewares import archive_enabled, crawl_archive
 from crawler.sites import SeedsError, Site, adhoc_site, home_prefix, load_sites, neighbour_sites, site_for_url
+from pipelines.archive import backoff
 from pipelines.errors import Rejection
 from pipelines.kinds import RequestKind, Stage
 
@@ -210,7 +211,9 @@ class NewsSpider(scrapy.Spider):
             if response.meta.get("probe"):  # a guessed address that is not there: nothing lost
                 self.logger.debug("no %s at %s (HTTP %d)", response.meta["found_via"], response.url, response.status)
                 return
-            yield self.navigation_item(response.request, response.status, f"server answered HTTP {response.status}")
+            retry_after = response.headers.get("Retry-After")  # 429/503: "come back later"
+            yield self.navigation_item(response.request, response.status, f"server answered HTTP {response.status}",
+                                       retry_after=retry_after.decode("latin-1") if retry_after else None)
             return
         yield from getattr(self, parse)(response)
 
@@ -308,17 +311,21 @@ class NewsSpider(scrapy.Spider):
         rejection = fetch_rejection(failure)
         if rejection is None:
             return  # skipped on purpose (crawler/faults.py Skipped); counted in the stats
-        if failure.request.meta.get("probe"):
-            return  # a guessed address (robots.txt, /sitemap.xml, /rss.xml): nothing lost
+        if failure.request.meta.get("probe") and rejection.reason not in backoff.COSTLY:
+            return  # a guessed address (robots.txt, /sitemap.xml, /rss.xml) not there: nothing lost
         yield self.navigation_item(failure.request, 0, rejection.detail, rejection.reason)
 
-    def navigation_item(self, request, status: int, error: str, reason: str | None = None) -> PageItem:
-        """A failed feed, sitemap or list page: recorded as a rejection, never silently lost."""
+    def navigation_item(self, request, status: int, error: str, reason: str | None = None,
+                        retry_after: str | None = None) -> PageItem:
+        """A failed feed, sitemap or list page: recorded as a rejection, never silently lost; a
+        costly failure, or one with a `Retry-After`, puts the page in back-off
+        (pipelines/archive/backoff.py)."""
         self.crawler.stats.inc_value("jianfu/navigation_failed")
         self.logger.warning("navigation page failed: %s (%s)", request.url, error)
         url = request.meta.get("redirect_urls", [request.url])[0]
         return PageItem(url=url, site=request.meta["site"], status=status, fetched_at=now_iso(),
                         found_via=request.meta["found_via"], kind=RequestKind.NAVIGATION, error=error,
+                        headers={"retry-after": retry_after} if retry_after else {},
                         rejection=Rejection(Stage.FETCH, reason, f"navigation page: {error}") if reason else None)
 
     # -- articles ---------------------------------------------------------------------------
@@ -372,6 +379,9 @@ class NewsSpider(scrapy.Spider):
         rejection = fetch_rejection(failure)
         if rejection is None:
             return  # already archived (crawler/faults.py Skipped); counted in the stats
+        # a refusal of ours is said at INFO by the middleware that made it; a failure here
+        (self.logger.info if rejection.reason in ("robots_disallowed", "private_address") else self.logger.warning)(
+            "article page failed: %s (fetch/%s: %s)", request.url, rejection.reason, rejection.detail)
         yield PageItem(
             url=request.meta.get("redirect_urls", [request.url])[0], site=request.meta["site"], status=0,
             fetched_at=now_iso(), response_url=request.url, found_via=request.meta["found_via"],

@@ -39,6 +39,8 @@ def run_report(archive, run_id: int | None = None) -> str:
         f"  refused by robots.txt:      {stats.get('robotstxt/forbidden', 0)}",
         f"  rejections:                 {sum(r[2] for r in reasons)}",
     ]
+    if backed_off := stats.get("jianfu/navigation_backed_off"):  # pipelines/archive/backoff.py
+        lines.insert(-1, f"  navigation pages backed off: {backed_off}")
     lines += [f"      {stage}/{reason}: {n}" for stage, reason, n in reasons]
     lines += health.summary(archive.conn, run_id)
     lines += [

@@ -281,6 +281,20 @@ def m006_runs_run_key(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN run_key TEXT")
 
 
+@MIGRATIONS()
+def m007_backoff(db: sqlite_utils.Database) -> None:
+    """Navigation pages left alone until `retry_after` after a costly failure
+    (`pipelines.archive.backoff`)."""
+    db.execute("""CREATE TABLE IF NOT EXISTS backoff (
+        url TEXT PRIMARY KEY,
+        site TEXT,
+        reason TEXT,            -- the fetch rejection's reason: too_large, redirect_loop, http_503 …
+        failures INTEGER,       -- costly failures in a row
+        last_failed_at TEXT,
+        retry_after TEXT        -- not requested before this time (ISO 8601, +08:00)
+    )""")
+
+
 def connect(path: str) -> sqlite_utils.Database:
     """Open (or create) an archive: WAL, so Datasette reads while a crawl writes; a busy timeout
     for the moments two writers meet; every pending migration applied."""

@@ -8,6 +8,7 @@ leaves the archive consistent and the next run resumes. Its parts, each a module
 - `schema`: the tables, and sqlite-utils migrations that bring an archive of any age up to date;
 - `runs`: the run lifecycle (`archive.runs`), the only writer of `runs`, `run_sites`, `site_alerts`;
 - `queue`: discovered article URLs not yet stored (`archive.queue`);
+- `backoff`: navigation pages left alone for a while after a costly failure (`archive.backoff`);
 - `selection`: which articles a re-processing reads;
 - `reports`: the run report and the re-processing summary, as text.
 
@@ -21,6 +22,7 @@ import zlib
 
 from pipelines import dedupe, search, stages, versions
 from pipelines.archive import selection
+from pipelines.archive.backoff import Backoff
 from pipelines.archive.clock import now_iso
 from pipelines.archive.queue import Queue
 from pipelines.archive.runs import Runs
@@ -40,6 +42,7 @@ class Archive:
         self.conn = self.db.conn
         self.runs = Runs(self.db)
         self.queue = Queue(self.db)
+        self.backoff = Backoff(self.db)
         self.stories = dedupe.StoryIndex(self.conn)
         search.ensure_search_index(self.db)
         self.conn.commit()
@@ -124,6 +127,8 @@ class Archive:
         if processed.kind == RequestKind.NAVIGATION:
             with self.db.atomic():
                 self._reject(None, page, run_id, processed.rejection)
+                self.backoff.failed(page["url"], page.get("site"), processed.rejection.reason,
+                                    (page.get("headers") or {}).get("retry-after"))
             return Outcome.NAVIGATION
         with self.db.atomic():
             article = processed.article
