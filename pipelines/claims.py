@@ -308,7 +308,10 @@ def clause_claims(clause: str) -> list[dict]:
             after = clause[m.end():quantities[i + 1].start() if i + 1 < len(quantities) else len(clause)]
             if _topic(after):
                 subject = _clean_subject(re.sub(r"^(?:的|面向\S{1,4}?的)", "", after))
-        value, unit = _quantity(m)
+        try:
+            value, unit = _quantity(m)
+        except ValueError:  # a bare magnitude (万余份, 千余个) is no figure: cn2an refuses it
+            continue
         topic = _topic(subject or "")
         if topic is None:
             topic = _topic(clause)

@@ -48,6 +48,13 @@ def test_one_sentence_in_full():
         "村里的牌子由21块减少到4块。对448名干部进行了调整。在岗时间增加了三成。")} == {REDUCED_TO, COUNTED, INCREASED}
 
 
+def test_a_bare_magnitude_is_no_figure_and_no_error():
+    """万余份 or 千余个 name no number (cn2an refuses them); the sentence's real figures still count."""
+    found = extract_claims("今年全县精简文件千余份，基层报表由120张减少到45张。")
+    assert [(c.quantity, c.unit, c.direction) for c in found] == [(45.0, "张", REDUCED_TO)]
+    assert extract_claims("各乡镇压减会议万余场。") == []
+
+
 def test_no_claim_from_a_negative_article():
     body = "全市学生书面作业量减少了40%，校外培训机构压减一半以上。\n\n企业缴费负担下降三成，共清理涉企收费项目120项。"
     article = {"title": "双减一年", "body": body, "date": "2024-06-18"}
