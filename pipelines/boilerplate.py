@@ -289,6 +289,10 @@ _LINE_PATTERNS = [
     r"^[^，。！？]{0,20}(发表于|发布于|发帖时间|张贴于?)\s*[:：@]?\s*(19|20)\d{2}[^，。！？]{0,50}$",  # a post's footer line
     r"^[^，。！？]{0,30}于\s*(19|20)\d{2}[^，。！？]{0,50}(发表|发布|张贴)[.。]?$",  # 本贴由某某于…在〖某版〗发表.
     r"^(分享到|分享至|扫一扫|扫描二维码|微信扫一扫|打开微信|长按识别|手机看新闻|关注公众号)",
+    # a WeChat article's widget lines, kept by the pages that mirror it
+    r"^(预览时标签不可点|继续滑动看下一个|向上滑动看下一个|轻触阅读原文|阅读原文\s*[:：]?|微信扫一扫.{0,12}|"
+    r"关注该公众号|使用小程序|知道了|写留言|留言|在看|赞赏|喜欢此内容的人还喜欢)$",
+    r"^阅读原文\s*[:：]\s*\S+$",
     r"(扫一扫|二维码).{0,20}(关注|手机|分享|下载|阅读)",
     r"^(关键词|标签|Tags?)\s*[:：>]",
     r"^[|｜\s]*(" + _LOCATION_LABEL + r"|位置\s*[:：])",
@@ -331,6 +335,16 @@ _BYLINE_LINE = re.compile(r"^[^，。；！？]{0,12}(记者|通讯员|特约撰
 
 def is_stop_line(line: str) -> bool:
     return bool(_STOP.match(line.strip()))
+
+
+# A line that is only an organisation's name: a report's or notice's issuing body, a research
+# group (课题组, 调研组), an office — a byline under a headline, a signature over a notice's date.
+_ISSUER = re.compile(r"^[\u4e00-\u9fff（）()·、]{2,40}?(课题组|调研组|调查组|研究室|研究院|研究所|研究中心|研究会|"
+                     r"办公室|办公厅|委员会|人民政府|联合会|协会|学会|工会|领导小组|工作组)$")
+
+
+def is_issuer_line(line: str) -> bool:
+    return bool(_ISSUER.match(re.sub(r"[\s\u3000]+", "", line)))
 
 
 def is_byline_line(line: str) -> bool:

@@ -190,10 +190,12 @@ def machine_date(tree, fetched_at: str | None = None):
 
 # Dates that belong to the page's furniture, not to the article: the poster's registration and
 # last-login days in a forum's author column, a reply's or an edit's time, a blog header's clock
-# ("今天是 2006年12月27日"). Masked before any rule reads the text.
+# ("今天是 2006年12月27日"), and in a 政务公开 page's index table the days a document was written
+# (成文日期, 发文日期) or takes effect (实施日期) beside its 发布日期. Masked before any rule reads the text.
 _FURNITURE = re.compile(
     r"(注册|注册时间|注册日期|加入时间|入站时间|来访时间|最后登[录陆]|上次登[录陆]|登[录陆]时间|在线时间|最后回复|最新回复|"
-    r"回复时间|回复日期|回帖时间|今天是|今日是|今天|现在是|现在时间|当前时间|系统时间)"
+    r"回复时间|回复日期|回帖时间|今天是|今日是|今天|现在是|现在时间|当前时间|系统时间|"
+    r"成文日期|成文时间|发文日期|印发日期|生效日期|实施日期|施行日期|废止日期|失效日期|有效期至)"
     r"\s*[:：]?\s*[(（]?\s*" + _DATE
     + r"|本帖最后由[^\n]{0,30}?于\s*" + _DATE + r"\s*编辑|(?:编辑|修改)于\s*" + _DATE + r"|在\s*" + _DATE + r"\s*重新编辑")
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
@@ -242,15 +244,27 @@ def _short_year(m) -> str:
     return f"{(2000 if yy < 90 else 1900) + yy}-{m.group(2)}-{m.group(3)} {m.group(4)}"
 
 
+# An ASP page on an English-locale server: "5/6/2003 10:20:31 AM" (month/day/year), read only with
+# the time and its AM/PM, which tell this order from a day/month one.
+_US_TIME = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM|上午|下午)",
+                      re.I)
+
+
+def _us_time(m) -> str:
+    hour = int(m.group(4)) % 12 + (12 if m.group(7).upper() in ("PM", "下午") else 0)
+    return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d} {hour:02d}:{m.group(5)}:{m.group(6) or '00'}"
+
+
 def visible_dates(text: str) -> str:
     """The text as the date rules read it: furniture dates blanked out, telnet-style English
-    times, English month names, two-digit years with a time and Chinese-numeral dates
-    rewritten as digits."""
+    times, English month names, two-digit years with a time, month/day/year times with AM/PM
+    and Chinese-numeral dates rewritten as digits."""
     text = _FURNITURE.sub(lambda m: " " * len(m.group()), text)
     text = _CTIME.sub(lambda m: f"{m.group(6)}-{_MONTHS[m.group(1).lower()[:3]]:02d}-{int(m.group(2)):02d} "
                                 f"{int(m.group(3)):02d}:{m.group(4)}:{m.group(5)}", text)
     text = _ENGLISH.sub(_english_date, text)
     text = _SHORT_YEAR.sub(_short_year, text)
+    text = _US_TIME.sub(_us_time, text)
     return _CN_DATE.sub(_cn_date, text)
 
 
@@ -331,8 +345,9 @@ def find_date(text_after_title: str, url: str | None, fetched_at: str | None = N
     print "发表于 …" / "本贴由某某于…发表". `weak` is what `weak_dates` found (script variable,
     last-modified stamp), trusted after the text. Two more places are read after the footer's
     labelled and timed dates: a date line of its own right above the headline (`before_title`:
-    a blog's date header), and a date line among the text's last two lines (`closing`: the
-    sign-off date of a notice). All text is read through `visible_dates` (furniture dates out,
+    a blog's date header), and a date line among `closing` (read last first: the text's last
+    two lines, where a notice is signed, and before them a sign-off date under the issuer's
+    name when attachments follow it). All text is read through `visible_dates` (furniture dates out,
     English and Chinese-numeral dates as digits). Dates inside the article's sentences (a
     deadline, an anniversary) are never taken for the publication date."""
     limit = _limit(fetched_at)
@@ -348,7 +363,7 @@ def find_date(text_after_title: str, url: str | None, fetched_at: str | None = N
              or _first_in_footer(footer, limit)
              or _first_after_text(far, limit)
              or _line_above(before_title, limit)
-             or _date_line([visible_dates(line) for line in closing[-2:][::-1]], limit)
+             or _date_line([visible_dates(line) for line in closing[::-1]], limit)
              or script
              or _url_date(url, limit)
              or modified

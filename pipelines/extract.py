@@ -23,7 +23,8 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipelines.boilerplate import clean_tree, is_data_table, table_rows, is_boilerplate_line, is_byline_line, is_stop_line, strip_reprint_lead
+from pipelines.boilerplate import (clean_tree, is_boilerplate_line, is_byline_line, is_data_table, is_issuer_line, is_stop_line,
+                                   strip_reprint_lead, table_rows)
 from pipelines.byline import find_author, find_original_url, find_outlet
 from pipelines.dates import DATE_RE, find_date, machine_date, show_tooltip_dates, weak_dates
 from pipelines.bounds import MAX_FALLBACK_BLOCKS, check_document
@@ -31,7 +32,7 @@ from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.headline import find_title, lines_above_text
 
-EXTRACTOR_VERSION = "1.6"
+EXTRACTOR_VERSION = "1.7"
 # Fewer characters of article text than this is a rejection (extract/empty_body): one sentence.
 # The shortest real body in the corpus has 105 characters, an empty template page has none.
 MIN_BODY_CHARS = 30
@@ -70,6 +71,7 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
         paragraphs = _forum_first_post(tree)
         if paragraphs is None:
             paragraphs = _first_of_posts(_body(tree, url, fast=blocks > MAX_FALLBACK_BLOCKS))
+            paragraphs = _first_of_items(tree, paragraphs, linear)
             paragraphs += _table_after(tree, linear, paragraphs)
     title = _select_text(tree, selectors.get("title")) or find_title(tree, lines_above_text(tree, linear, paragraphs, url))
     after_title = _after(linear, title)
@@ -81,7 +83,7 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
         # (and replies with dates of their own)
         upto = after_title[:len(after_title) - len(footer)] if footer else after_title
         date = find_date(upto, url, fetched_at, stated, weak, header=header, footer=footer,
-                         before_title=_before(linear, title), closing=paragraphs[-2:])
+                         before_title=_before(linear, title), closing=_signoff(paragraphs) + paragraphs[-2:])
     header = after_title[:800]
     outlet = _select_text(tree, selectors.get("outlet")) or find_outlet(header) or find_outlet(linear)
     author = _select_text(tree, selectors.get("author")) or _forum_author(tree) or find_author(header)
@@ -92,6 +94,20 @@ def extract_page(html: bytes, url: str | None = None, *, content_type: str | Non
         raise Rejected("extract", "empty_body", f"only {len(body)} characters of article text found")
     return {"title": title, "body": body, "date": date, "outlet": outlet, "author": author,
             "original_url": original_url, "encoding": codec}
+
+
+# A notice's sign-off (issuer, date) is looked for among its last lines: attachments may follow it.
+SIGNOFF_LINES = 6
+
+
+def _signoff(paragraphs: list[str]) -> list[str]:
+    """The date line under the issuer's name among the text's last lines ("临江县人民政府办公室",
+    "2024年3月15日", then "附件：…"), or []."""
+    tail = paragraphs[-SIGNOFF_LINES:]
+    for above, line in zip(tail, tail[1:]):
+        if is_issuer_line(above) and DATE_RE.search(line) and len(_squash(line)) <= MAX_DATE_LINE:
+            return [line]
+    return []
 
 
 # --------------------------------------------------------------------------------- parsing
@@ -380,6 +396,75 @@ def _first_of_posts(paragraphs: list[str]) -> list[str]:
     return before + post if post else paragraphs
 
 
+# A list of posts (a blog's home or month page) whose items carry no post-text class: two or more
+# sibling blocks of one tag and class, each a title link, a date and at least this much prose.
+MIN_ITEM_PROSE = 40
+
+
+def _list_items(tree) -> list:
+    """The items of a list of posts: siblings of one tag and class, each starting with a link
+    of 5-80 characters (the post's title), with a date and prose of its own; [] when none."""
+    for parent in tree.iter():
+        groups: dict[tuple, list] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag in ("div", "li", "table", "dl", "article", "section"):
+                groups.setdefault((child.tag, child.get("class") or ""), []).append(child)
+        for items in groups.values():
+            if len(items) >= 2 and all(_is_post_item(item) for item in items):
+                return items
+    return []
+
+
+def _is_post_item(el) -> bool:
+    text = linear_text(el)
+    first_line = _squash(text.split("\n", 1)[0])
+    titled = any(5 <= len(_squash(a.text_content())) <= 80 and _squash(a.text_content()) in first_line
+                 for a in el.iter("a"))
+    prose = sum(len(_squash(p)) for p in text.split("\n") if re.search(r"[，。！？；]", p)
+                and len(_squash(p)) >= MIN_PROSE_PARAGRAPH)
+    return titled and prose >= MIN_ITEM_PROSE and bool(DATE_RE.search(text))
+
+
+def _only_a_date(text: str) -> bool:
+    m = DATE_RE.search(text)
+    return bool(m) and not re.sub(r"[\[\]［］()（）|｜]", "", DATE_RE.sub("", text))
+
+
+def _titled_segments(tree, linear: str) -> list[str]:
+    """A list of posts that are not blocks of their own (rows of one table): the text between
+    one post title and the next, where a post title is a line that is one link's whole text
+    (5-80 characters), with a date on it or on the next line, and prose within the next three."""
+    links = {_squash(a.text_content()) for a in tree.iter("a") if 5 <= len(_squash(a.text_content())) <= 80}
+    lines = linear.split("\n")
+    starts = []
+    for i, line in enumerate(lines):
+        m = re.match(r"^(.+?)\s*[\[［(（]?\s*(?:(?:19|20)\d{2}\D.*)?$", line)
+        head = _squash(m.group(1)) if m else ""
+        if _squash(line) not in links and head not in links:
+            continue
+        if not any(DATE_RE.search(x) for x in lines[i:i + 2]):
+            continue
+        if any(len(_squash(x)) >= MIN_PROSE_PARAGRAPH and re.search(r"[，。！？；]", x) for x in lines[i + 1:i + 4]):
+            starts.append(i)
+    if len(starts) < 2:
+        return []
+    return ["".join(_squash(x) for x in lines[a:b]) for a, b in zip(starts, starts[1:] + [len(lines)])]
+
+
+def _first_of_items(tree, paragraphs: list[str], linear: str = "") -> list[str]:
+    """A list of posts read as one text: only the first post's lines (the article; the ground
+    truth of a blog's archive page is its newest post). Unchanged when the text lies in one item."""
+    items = _list_items(tree)
+    texts = [_squash(item.text_content()) for item in items] if items else _titled_segments(tree, linear)
+    if not texts:
+        return paragraphs
+    inside = [[_squash(p) in t for p in paragraphs] for t in texts]
+    if sum(any(hits) for hits in inside) < 2:
+        return paragraphs
+    kept = [p for p, hit in zip(paragraphs, inside[0]) if hit]
+    return kept or paragraphs
+
+
 def _forum_author(tree) -> str | None:
     posts = _forum_posts(tree)
     if not posts:
@@ -423,6 +508,8 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
             continue
         if nt and (sp == nt or (len(sp) <= len(nt) + 2 and nt in sp)):
             continue  # the headline repeated inside the container
+        if not out and nt and sp.startswith(nt) and _only_a_date(sp[len(nt):]):
+            continue  # the headline with the date a list prints beside it: "标题 [2010-05-06 12:30]"
         if not out and _headline_variant(sp, nt):
             continue  # the headline reworded above the text: "…？大魔王上下半场判若两人" for "…？周琦上下半场…"
         if is_boilerplate_line(p):

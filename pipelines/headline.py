@@ -13,7 +13,7 @@ import re
 import unicodedata
 from urllib.parse import urljoin
 
-from pipelines.boilerplate import is_boilerplate_line, is_byline_line
+from pipelines.boilerplate import is_boilerplate_line, is_byline_line, is_issuer_line
 
 _SEPARATORS = re.compile(r"\s*(?:_+|\||｜|－|—|–|-{1,2}|::|»|>|＞)\s*|\s{2,}")
 _SITE_WORDS = re.compile(r"(网|新闻|频道|中心|在线|门户|日报|晚报|早报|时报|客户端|首页|论坛|资讯|官网|政府|"
@@ -168,7 +168,7 @@ def find_title(tree, above: list[str] | None = None) -> str | None:
         if el.tag in ("title", "meta", "head", "html", "body"):
             continue
         text = _clean(el.text_content())
-        if 4 <= len(_norm(text)) <= 80:
+        if 4 <= len(_norm(text)) <= 80 and not is_navigation_line(text):
             headings.append(text)
     candidates = metas + headings
     nt = _norm(raw_title)
@@ -288,24 +288,74 @@ def lines_above_text(tree, linear: str, paragraphs: list[str], url: str | None =
     if at is None:
         return []
     shown = _emphasised_texts(tree, url)
+    links = {_norm(a.text_content()) for a in tree.iter("a")}
+    blocks = None
     out = []
+    plain = None
     below = ""
-    for line in reversed(lines[max(0, at - LINES_ABOVE_TEXT):at]):
+    for k, line in enumerate(reversed(lines[max(0, at - LINES_ABOVE_TEXT):at])):
         under, below = below, line
         labelled = _TITLE_LINE.match(line)
         if labelled and MIN_HEADLINE_CHARS <= len(_norm(labelled.group(1))) <= MAX_HEADLINE_CHARS:
             out.append(_clean(labelled.group(1)))  # "标  题: …" in a BBS post's header
             continue
         text = _clean(line)
+        tagged = _TRAILING_TAG.match(text) or _TRAILING_DATE.match(text)
+        if tagged and _norm(tagged.group(1)) in links:
+            text = tagged.group(1)  # "标题 [乡村笔记]": the post's link, then its category or date
         n = _norm(text)
+        if not MIN_HEADLINE_CHARS <= len(n) <= MAX_HEADLINE_CHARS or _NOT_HEADLINE.search(text) or _is_date_line(n) \
+                or n.endswith("。") or looks_like_site_name(text, set()) or _BLOG_NAME.search(text) \
+                or is_byline_line(text) or is_boilerplate_line(text) or is_navigation_line(text):
+            continue
         # emphasised, or right above the date/来源 line (a headline styled by a CSS class)
-        if not MIN_HEADLINE_CHARS <= len(n) <= MAX_HEADLINE_CHARS or (n not in shown and not _is_dateline(under)):
+        if n in shown or _is_dateline(under):
+            out.append(text)
+        elif plain is None and k < PLAIN_LINES_ABOVE and (n not in links or tagged) and not _BULLET.match(text):
+            # a plain line, not a link to another page unless a list prints its date beside it
+            blocks = _whole_blocks(tree) if blocks is None else blocks
+            plain = text if _norm(line) in blocks else None
+    # the issuing body's line under a report's headline ("某某课题组") comes after the headline
+    out = [t for t in out if not is_issuer_line(t)] + [t for t in out if is_issuer_line(t)]
+    # nothing emphasised: the plain line right above the text (a board's thread title in a cell
+    # styled by a stylesheet), as the last candidate
+    return out + ([plain] if plain and plain not in out else [])
+
+
+_BULLET = re.compile(r"^[·•◎●○■□◆◇※★☆▲△►▪\-*]")
+
+
+def _whole_blocks(tree) -> set[str]:
+    """The texts of block elements (a cell, a div, a paragraph) that hold nothing but that text,
+    outside lists: where a plain headline line can stand on its own."""
+    out = set()
+    for el in tree.iter("td", "th", "div", "p", "span", "dd", "dt", "center"):
+        if el.find(".//br") is not None or any(a.tag in ("ul", "ol", "li") for a in el.iterancestors()):
             continue
-        if _NOT_HEADLINE.search(text) or _is_date_line(n) or n.endswith("。") or looks_like_site_name(text, set()) \
-                or _BLOG_NAME.search(text) or is_byline_line(text) or is_boilerplate_line(text):
-            continue
-        out.append(text)
+        n = _norm(el.text_content())
+        if MIN_HEADLINE_CHARS <= len(n) <= MAX_HEADLINE_CHARS:
+            out.add(n)
     return out
+
+
+def is_navigation_line(text: str) -> bool:
+    """A navigation bar: three or more short texts joined by '|' ("注册 | 登入 | FAQ | 主页 | 论坛").
+    A headline with a '|' in it has one or two parts, and long ones ("书记市长这一周 | …")."""
+    parts = [p for p in _NAV_SEP.split(text.strip()) if _norm(p)]
+    return len(parts) >= MIN_NAV_PARTS and all(len(_norm(p)) <= MAX_NAV_PART for p in parts)
+
+
+_NAV_SEP = re.compile(r"[|｜丨]")
+# A navigation line has at least three parts of at most six characters each (注册, 登入, FAQ,
+# 临江主页). Dev: 4-8 characters and 3-4 parts give the same figures.
+MIN_NAV_PARTS, MAX_NAV_PART = 3, 6
+# How many lines right above the text are read for a plain (unemphasised) headline line.
+PLAIN_LINES_ABOVE = 2
+# "标题 [分类]": a bracketed category after a post's title link.
+_TRAILING_TAG = re.compile(r"^(.+?)\s*[\[［][^\]］]{1,8}[\]］]$")
+# "标题 [2010-05-06 12:30]", "标题　2010-05-06": a list's date printed beside the post's title.
+_TRAILING_DATE = re.compile(r"^(.+?)\s*[\[［(（]?\s*(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}\s*日?"
+                            r"(?:\s*\d{1,2}[:：]\d{2}(?::\d{2})?)?\s*[\]］)）]?$")
 
 
 def _is_dateline(line: str) -> bool:
@@ -338,7 +388,10 @@ def _emphasised_texts(tree, url: str | None) -> set[str]:
     own = (url or "").split("#")[0]
 
     def to_page(a) -> bool:
-        return bool(own) and urljoin(own, (a.get("href") or "").strip()).split("#")[0] == own
+        # the page itself, also when the page was reached with a query the link does not carry
+        # ("…/88.html?from=list")
+        target = urljoin(own, (a.get("href") or "").strip()).split("#")[0] if own else ""
+        return bool(own) and (target == own or ("?" not in target and target == own.split("?")[0]))
 
     for el in els:
         text = _norm(el.text_content())

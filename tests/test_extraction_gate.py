@@ -3,7 +3,7 @@
 Runs `extract_page` over the real pages with ground truth through the shared scorer and pins
 floors for body F1 (mean and the worst page), headline exact and date, on the dev part (tuned
 on) and on the held-out part (only measured) of the one split in bench/extraction_split.py.
-The floors sit slightly below the figures measured for extraction 1.6 (in the comments), so a
+The floors sit slightly below the figures measured for extraction 1.7 (in the comments), so a
 change that loses a page's headline or date, or half a page's text, cannot land. Skipped, with
 a message, only where ../shared is not there (a clone outside the project's workspace).
 """
@@ -22,10 +22,11 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "extraction"
 SCORER = ROOT.parent / "shared" / "eval" / "score_extraction.py"
 
 # part: (mean body F1, worst page's body F1, headline exact, date) — measured figures in comments
-# (1.5 → 1.6: dev unchanged; held out headline 0.79 → 0.84, date 0.88 → 0.94, so those floors rose)
+# (1.5 → 1.6: dev unchanged; held out headline 0.79 → 0.84, date 0.88 → 0.94, so those floors rose;
+# 1.6 → 1.7: held out headline 0.84 → 0.89, so its floor rose to 0.85: losing one page fails)
 FLOORS = {
     "dev": (0.99, 0.95, 0.95, 0.95),        # 0.997, 0.976, 1.00 (23/23), 1.00 (21/21)
-    "held-out": (0.985, 0.92, 0.80, 0.90),  # 0.993, 0.945, 0.84 (16/19), 0.94 (16/17)
+    "held-out": (0.985, 0.92, 0.85, 0.90),  # 0.993, 0.948, 0.89 (17/19), 0.94 (16/17)
 }
 
 
