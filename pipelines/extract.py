@@ -430,17 +430,23 @@ def _only_a_date(text: str) -> bool:
     return bool(m) and not re.sub(r"[\[\]［］()（）|｜]", "", DATE_RE.sub("", text))
 
 
+_TITLE_AND_DATE = re.compile(r"^(.+?)\s*[\[［(（]?\s*(?:19|20)\d{2}\D.*$")
+
+
 def _titled_segments(tree, linear: str) -> list[str]:
     """A list of posts that are not blocks of their own (rows of one table): the text between
     one post title and the next, where a post title is a line that is one link's whole text
     (5-80 characters), with a date on it or on the next line, and prose within the next three."""
-    links = {_squash(a.text_content()) for a in tree.iter("a") if 5 <= len(_squash(a.text_content())) <= 80}
+    links = {t for t in (_squash(a.text_content()) for a in tree.iter("a")) if 5 <= len(t) <= 80}
+    if len(links) < 2:
+        return []
     lines = linear.split("\n")
     starts = []
     for i, line in enumerate(lines):
-        m = re.match(r"^(.+?)\s*[\[［(（]?\s*(?:(?:19|20)\d{2}\D.*)?$", line)
-        head = _squash(m.group(1)) if m else ""
-        if _squash(line) not in links and head not in links:
+        if not 5 <= len(line) <= 120:
+            continue
+        m = _TITLE_AND_DATE.match(line)
+        if _squash(line) not in links and not (m and _squash(m.group(1)) in links):
             continue
         if not any(DATE_RE.search(x) for x in lines[i:i + 2]):
             continue
