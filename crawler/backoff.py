@@ -5,7 +5,7 @@ redirect loop or chain) or that the server asked us to leave alone (`Retry-After
 until its retry time, with an INFO line saying until when and why; the first response below 400
 afterwards forgets the failure. The failure itself is recorded by the archive when the spider
 stores the page's `fetch/<reason>` rejection. Workers of a distributed crawl (`JIANFU_MODE=worker`)
-have no archive to ask and read every navigation page.
+ask the writer's copy of the table in Redis (`crawler.distributed.RedisBackoff`) instead.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.faults import Skipped, archive_write
 from crawler.middlewares import archive_enabled, crawl_archive
-from crawler.worker_mode import is_worker
 from pipelines.archive.clock import now_iso
 from pipelines.kinds import RequestKind
 
@@ -31,8 +30,6 @@ class NavigationBackoffMiddleware:
     def __init__(self, crawler):
         if not archive_enabled(crawler):
             raise NotConfigured("the archive is off for this command")
-        if is_worker(crawler.settings):  # no archive on a worker: every page is read
-            raise NotConfigured("back-off is kept by single-machine runs")
         self.crawler = crawler
         self.known: dict[str, dict] | None = None  # read once, at the first request
 

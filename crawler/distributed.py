@@ -23,6 +23,10 @@ the `WorkerMode` add-on (crawler/worker_mode.py; a no-op unless JIANFU_MODE=work
   Scrapy stats go to the writer, which records the run with all of them summed.
 - **skip check**: `RedisArchiveView` answers `crawl_archive()`'s questions from the sets the
   writer exports (archived and fetched URLs); a skipped new spelling is sent as an `alias`.
+- **queue and back-off**, as on one machine: the resume list leaves out URLs requested in too
+  many runs, each worker tells the writer which queued URLs it requested (an attempt each when
+  the run ends), and navigation pages in back-off (the writer's `backoff` hash) are not
+  requested before their time (crawler/backoff.py); one that answers again is reported back.
 - **sink**: `WorkerPipeline` is `ArchivePipeline` (the page processed in the worker pool) with
   `RedisSink` as its last step: the result (raw page compressed) is pushed to the writer.
 - **Redis down**: the first failed Redis call stops the crawl (finish reason
@@ -48,12 +52,13 @@ from scrapy_redis.queue import FifoQueue
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
 from crawler.faults import Skipped
-from crawler.middlewares import canonical_for, crawl_archive, in_flight
-from crawler.pipelines import ArchivePipeline, stage_pool
+from crawler.middlewares import canonical_for, crawl_archive, in_flight, requested_articles
+from crawler.pipelines import ArchivePipeline, abandoned_urls, stage_pool
 from crawler.worker_mode import MODE, is_worker, keys_for  # noqa: F401 (the add-on lives there)
 from pipelines import stages
 from pipelines.archive import now_iso
 from pipelines.distributed import messages
+from pipelines.distributed.writer import MAX_ATTEMPTS
 from pipelines.distributed.keys import EXIT_REDIS, REDIS_ERRORS, Keys, RedisUnavailable, connect, shown  # noqa: F401
 from pipelines.kinds import Outcome, RequestKind
 
@@ -210,13 +215,15 @@ class Worker:
                 self.leave_for(w.decode(), run, "killed", {})
         raise RuntimeError("could not join or create a run in Redis")
 
-    def leave_for(self, worker: str, run: str, reason: str, stats: dict) -> tuple[bool, bool, int]:
-        """`worker` leaves `run` (this process, or a dead one); its leases return to the frontier."""
+    def leave_for(self, worker: str, run: str, reason: str, stats: dict,
+                  attempted: list[str] = ()) -> tuple[bool, bool, int]:
+        """`worker` leaves `run` (this process, or a dead one); its leases return to the frontier.
+        `attempted`: the queued (resume list) URLs it requested, an attempt each for the writer."""
         if worker != self.id:  # a dead worker: its last published figures
             raw = self.client.get(self.keys.worker_stats(worker))
             stats = json.loads(raw) if raw else {}
         done = messages.encode({"type": "worker_done", "run": run, "worker": worker, "reason": reason,
-                                "at": now_iso(), "stats": stats})
+                                "at": now_iso(), "stats": stats, "attempted": list(attempted)})
         end_reason = "finished" if reason == "finished" else reason
         end = messages.encode({"type": "run_end", "run": run, "reason": end_reason,
                                "max_error_rate": self.crawler.settings.getfloat("MAX_ERROR_RATE", 0.5)})
@@ -234,7 +241,9 @@ class Worker:
         self.release_finished()
         stats = numeric_stats(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
-        _, ended, requeued = self.leave_for(self.id, self.run, reason, stats)
+        queued = {json.loads(v)[0] for v in self.client.lrange(self.keys.resume, 0, -1)}
+        attempted = sorted(requested_articles(self.crawler) & queued)
+        _, ended, requeued = self.leave_for(self.id, self.run, reason, stats, attempted)
         self.crawler.stats.set_value("jianfu/run_key", self.run)  # for bin/scheduled-crawl's report
         self.crawler.stats.set_value("jianfu/ended_run", int(ended))
         logger.info("worker %s left run %s (%s)%s%s", self.id, self.run, reason,
@@ -262,7 +271,9 @@ class Worker:
         inprogress = getattr(slot, "inprogress", None)
         if inprogress is None:
             return 0
-        done = [lease for lease, request in self.leases.items() if request not in inprogress]
+        abandoned = abandoned_urls(self.crawler)  # given up in the pool by a stop: they go back
+        done = [lease for lease, request in self.leases.items()
+                if request not in inprogress and request.url not in abandoned]
         if done:
             self.client.hdel(self.keys.leases(self.id), *done)
             for lease in done:
@@ -595,6 +606,7 @@ class RedisArchiveView:
     def __init__(self, crawler):
         self.crawler = crawler
         self.worker = worker_for(crawler)
+        self.backoff = RedisBackoff(self.worker)
 
     def is_fetched(self, url: str, include_rejected: bool = True, canonical: str | None = None) -> bool:
         keys = self.worker.keys
@@ -616,12 +628,14 @@ class RedisArchiveView:
             self.worker.redis_lost(exc)
         return True
 
-    def resume_queue(self, sites: list[str], max_attempts: int = 3, run_id=None) -> list[tuple[str, str]]:
-        """Article URLs single-machine runs left in the archive's `queue` (exported by the writer).
-        (Giving up on a URL, `Queue.resume`, is the single-machine run's: here nothing is dropped.)"""
+    def resume_queue(self, sites: list[str], max_attempts: int = MAX_ATTEMPTS, run_id=None) -> list[tuple[str, str]]:
+        """Article URLs left in the archive's `queue` (exported by the writer), but those that
+        more than `max_attempts` runs requested in vain: the writer gives them up on record when
+        it opens the run (`Queue.resume`'s rule, as on one machine)."""
         wanted = set(sites)
         pending = [json.loads(v) for v in self.worker.client.lrange(self.worker.keys.resume, 0, -1)]
-        return [(url, site) for url, site in pending if site in wanted]
+        return [(url, site) for url, site, *attempts in pending
+                if site in wanted and (attempts[0] if attempts else 0) <= max_attempts]
 
     def enqueue(self, *args, **kwargs) -> None:
         return None  # the frontier in Redis is the queue of discovered URLs
@@ -631,6 +645,28 @@ class RedisArchiveView:
 
     def close(self) -> None:
         return None
+
+
+class RedisBackoff:
+    """`Archive.backoff` for crawler/backoff.py in worker mode: the pages in back-off from the
+    hash the writer keeps; a page that answered again is a message to the writer."""
+
+    def __init__(self, worker: Worker):
+        self.worker = worker
+
+    def all(self) -> dict[str, dict]:
+        try:
+            held = self.worker.client.hgetall(self.worker.keys.backoff)
+        except REDIS_ERRORS as exc:
+            self.worker.redis_lost(exc)
+            return {}
+        return {url.decode(): json.loads(value) for url, value in held.items()}
+
+    def succeeded(self, url: str) -> None:
+        try:
+            self.worker.client.lpush(self.worker.keys.items, messages.encode({"type": "backoff_over", "url": url}))
+        except REDIS_ERRORS as exc:
+            self.worker.redis_lost(exc)
 
 
 class RedisSink:
@@ -658,6 +694,8 @@ class WorkerPipeline(ArchivePipeline):
     def open_spider(self):
         self.archive = crawl_archive(self.crawler)  # a RedisArchiveView: nothing to open
         self.run_id = None
+        self.pool = None
+        self.watch_pool()
         self.sink = RedisSink(worker_for(self.crawler))
         self.pool = stage_pool(self.crawler.settings)
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)

@@ -13,6 +13,12 @@ Settings: `STAGE_WORKERS` (worker processes; default one per core, 0 = run the s
 reactor thread), `PAGE_TIMEOUT` (seconds a worker may spend on one page before the page becomes
 a `process/worker_timeout` rejection and the worker is replaced).
 
+A crawl asked to stop (SIGTERM, a `CLOSESPIDER_*` limit, an archive problem) does not wait for
+pages still in a worker: Scrapy's engine would wait for every item in progress, up to
+`PAGE_TIMEOUT` for a pathological or stuck page. They are left unprocessed and unstored — still
+in the `queue` table (in worker mode: still leased), so the next run fetches them — and the
+pool's workers are stopped (`ArchivePipeline.abandon_if_stopping`).
+
 What it hands on — and so what Scrapy's feed exports (`-O x.jsonl`) write — is the archived
 article (`crawler.items.ArticleItem`); a refused page or another URL of an archived article is
 dropped from the export (it is in the archive all the same).
@@ -27,7 +33,7 @@ from dataclasses import asdict
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import defer, reactor
+from twisted.internet import defer, reactor, task
 
 from crawler.items import ArticleItem
 from crawler.faults import stop_for_archive_problem
@@ -37,6 +43,14 @@ from pipelines.pool import PAGE_TIMEOUT, StagePool
 from pipelines.sink import ArchiveSink
 
 logger = logging.getLogger(__name__)
+
+# How often (seconds) the pipeline looks whether the crawl is stopping while pages are in the
+# pool: the delay a stop may add before the pages in progress are given up.
+STOP_CHECK = 0.5
+
+
+class Abandoned(Exception):
+    """The crawl is stopping: a page still in the worker pool is given up (not stored, still queued)."""
 
 
 def stage_pool(settings) -> StagePool:
@@ -49,10 +63,33 @@ def stage_pool(settings) -> StagePool:
 
 
 def as_deferred(future) -> defer.Deferred:
-    """A Deferred fired on the reactor thread when a concurrent.futures.Future is done."""
+    """A Deferred fired on the reactor thread when a concurrent.futures.Future is done (unless it
+    was fired before: a page given up when the crawl stopped)."""
     d = defer.Deferred()
-    future.add_done_callback(lambda f: reactor.callFromThread(d.callback, f.result()))
+
+    def fire(result):
+        if not d.called:
+            d.callback(result)
+
+    future.add_done_callback(lambda f: reactor.callFromThread(fire, f.result()))
     return d
+
+
+def abandoned_urls(crawler) -> set[str]:
+    """URLs of pages given up in the pool when the crawl stopped: in worker mode their requests
+    stay leased (`crawler.distributed.Worker.release_finished`), so they go back to the frontier."""
+    urls = getattr(crawler, "jianfu_abandoned", None)
+    if urls is None:
+        urls = crawler.jianfu_abandoned = set()
+    return urls
+
+
+def engine_stopping(crawler) -> bool:
+    """Has the engine begun to close the spider (a signal, a limit, an archive problem)? Read
+    from its slot's `closing` (private to Scrapy's engine: checked against the release it was
+    written for, pipelines/compat.py), the one mark set before it waits for items in progress."""
+    slot = getattr(crawler.engine, "_slot", None) if crawler.engine is not None else None
+    return getattr(slot, "closing", None) is not None
 
 
 class ArchivePipeline:
@@ -70,6 +107,7 @@ class ArchivePipeline:
     def open_spider(self):
         spider = self.crawler.spider
         self.pool = None
+        self.watch_pool()
         self.archive = crawl_archive(self.crawler)
         sites = getattr(spider, "sites", {})
         self.run_id = None
@@ -91,8 +129,39 @@ class ArchivePipeline:
         site = getattr(self.crawler.spider, "sites", {}).get(item.site)
         if self.crawler.stats.get_value("jianfu/archive_problem"):
             raise DropItem("the archive cannot be written; the crawl is stopping")  # still queued
-        processed = await maybe_deferred_to_future(as_deferred(self.pool.submit(asdict(item), site)))
+        waiting = as_deferred(self.pool.submit(asdict(item), site))
+        self.waiting[waiting] = tuple(dict.fromkeys(u for u in (item.url, item.response_url) if u))
+        try:
+            processed = await maybe_deferred_to_future(waiting)
+        except Abandoned as exc:
+            raise DropItem(f"not processed, still queued: {item.url} ({exc})") from exc
+        finally:
+            self.waiting.pop(waiting, None)
         return self.store(processed, item)
+
+    # -- a stop does not wait for the pool ---------------------------------------------------
+
+    def watch_pool(self) -> None:
+        """Look every STOP_CHECK seconds whether the crawl is stopping with pages in the pool."""
+        from pipelines import compat
+
+        compat.check("scrapy", "crawler/pipelines.py engine_stopping (reads the engine's _slot.closing)")
+        self.waiting: dict[defer.Deferred, tuple[str, ...]] = {}  # pages in the pool -> their URLs
+        self.watch = task.LoopingCall(self.abandon_if_stopping)
+        self.watch.start(STOP_CHECK, now=False)
+
+    def abandon_if_stopping(self) -> None:
+        if not self.waiting or not engine_stopping(self.crawler):
+            return
+        urls = sorted(urls[0] for urls in self.waiting.values())
+        abandoned_urls(self.crawler).update(u for urls in self.waiting.values() for u in urls)
+        logger.warning("the crawl is stopping: %d pages still being processed are not stored and stay queued "
+                       "for the next run: %s", len(urls), ", ".join(urls[:10]) + (" …" if len(urls) > 10 else ""))
+        self.crawler.stats.set_value("jianfu/abandoned_in_pool", len(urls))
+        for waiting in list(self.waiting):
+            waiting.errback(Abandoned("the crawl stopped while it was being processed"))
+        if self.pool is not None:
+            self.pool.close(wait=False)  # stop the workers (a stuck one included) now
 
     def store(self, processed, item):
         """Back on the reactor thread: hand the processed page to the sink."""
@@ -126,7 +195,9 @@ class ArchivePipeline:
                 self.archive.dequeue(waiting)
 
     def spider_closed(self, spider, reason):
-        if self.pool is not None:  # every item is done by now: the workers are idle
+        if self.watch.running:
+            self.watch.stop()
+        if self.pool is not None:  # every item is done or given up by now
             self.pool.close(wait=False)
         stats = {k: v for k, v in self.crawler.stats.get_stats().items()
                  if isinstance(v, (int, float, str))}

@@ -26,6 +26,7 @@ import collections
 import concurrent.futures
 import multiprocessing
 import os
+import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,7 @@ def _work(page: dict, site: "Site | None") -> Processed:
     if _FAULTS.get("exit") and _FAULTS["exit"] in url:
         os._exit(3)
     if _FAULTS.get("hang") and _FAULTS["hang"] in url:
+        print(f"STAGE_TEST_FAULTS: a worker hangs on {url}", file=sys.stderr, flush=True)  # tests wait for it
         time.sleep(3600)
     if _FAULTS.get("raise") and _FAULTS["raise"] in url:
         raise RuntimeError("a stage's bug (test fault)")

@@ -23,6 +23,8 @@ done to a crawler:
 | /nav/bomb.xml         | a feed that is a gzip bomb                                                |
 | /nav/loop-1.html      | a list page that redirects to /nav/loop-2.html, which redirects back      |
 | /nav/busy.html        | a list page answering 503 with `Retry-After: 3600`                        |
+| /heavy/list.html      | a list page linking to /a/ok-1.html, /a/ok-2.html and /a/heavy.html only  |
+| /a/heavy.html         | the costliest page the bounds let through: 7,900 short blocks, seconds of CPU |
 
 Set `fixed` and the /nav/ pages become an ordinary list page and feed, which link to
 /a/ok-3.html (linked from nowhere else): the site repaired them.
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import collections
 import gzip
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -41,6 +44,8 @@ HUGE_BYTES = 12 * 1024 * 1024
 BOMB_BYTES = 64 * 1024 * 1024
 HOPS = 30
 P_FLOOD = 200_000
+HEAVY_PATH = "/a/heavy.html"
+HEAVY_BLOCKS = 7_900  # just under pipelines.bounds.MAX_BLOCKS: extracted, at the most it costs
 
 _PARAGRAPHS = [
     "今年以来，某县把精简会议文件作为为基层减负的第一件事来抓，全县会议数量同比减少四成，文件数量减少三成。",
@@ -76,6 +81,7 @@ OK_PATHS = ["/a/ok-1.html", "/a/ok-2.html"]
 NAV_FAULTS = {"/nav/huge-list.html": "fetch/too_large", "/nav/bomb.xml": "fetch/too_large",
               "/nav/loop-1.html": "fetch/redirect_loop", "/nav/busy.html": "fetch/http_503"}
 BUSY_RETRY_AFTER = 3600
+NAV_LISTS = ["/nav/huge-list.html", "/nav/loop-1.html", "/nav/busy.html"]  # the failing list pages
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -95,6 +101,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
         if path == "/list.html":
             links = "".join(f"<li><a href='{p}'>{p}</a></li>" for p in OK_PATHS + FAULT_PATHS)
+            return self.html(f"<html><head><meta charset='utf-8'><title>列表</title></head><body><ul>{links}"
+                             f"</ul></body></html>")
+        if path == "/heavy/list.html":
+            links = "".join(f"<li><a href='{p}'>{p}</a></li>" for p in OK_PATHS + [HEAVY_PATH])
             return self.html(f"<html><head><meta charset='utf-8'><title>列表</title></head><body><ul>{links}"
                              f"</ul></body></html>")
         if path == "/sitemap.xml":
@@ -160,6 +170,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/a/utf16-header.html":
             return self.send(200, article("村干部不再忙于填表", _PARAGRAPHS[::-1]).encode(),
                              "text/html; charset=utf-16")
+        if path == HEAVY_PATH:
+            return self.html(article("会议精简情况通报", _PARAGRAPHS, filler="".join(
+                f"<div><span>第{i}行</span></div>" for i in range(HEAVY_BLOCKS))))
         if path == "/a/p-flood.html":
             return self.html(article("会议精简情况通报", _PARAGRAPHS, filler="<p></p>" * P_FLOOD))
         if path.startswith("/a/notice-"):
@@ -203,19 +216,21 @@ class FaultyWeb:
 
     def seeds(self, directory) -> "Path":
         """A seeds file for this site: the list pages, the feed and the self-chaining sitemap index."""
+        return self._seeds(directory, "faulty.toml", lists=["/list.html", *NAV_LISTS], feeds=["/nav/bomb.xml"],
+                           sitemaps=["/sitemap.xml?n=0"])
+
+    def heavy_seeds(self, directory) -> "Path":
+        """A seeds file for this site's /heavy/ corner: a list page of three articles, one of them heavy."""
+        return self._seeds(directory, "heavy.toml", lists=["/heavy/list.html"])
+
+    def _seeds(self, directory, name: str, **paths: list[str]) -> "Path":
         from pathlib import Path
 
-        path = Path(directory) / "faulty.toml"
-        path.write_text(f"""
-[sites.faulty]
-display_name = "故障测试站"
-region = "全国"
-lists = ["{self.base_url}/list.html", "{self.base_url}/nav/huge-list.html", "{self.base_url}/nav/loop-1.html",
-         "{self.base_url}/nav/busy.html"]
-feeds = ["{self.base_url}/nav/bomb.xml"]
-sitemaps = ["{self.base_url}/sitemap.xml?n=0"]
-article_allow = ['/a/[\\w-]+\\.html']
-""", encoding="utf-8")
+        fields = "".join(f"{field} = {json.dumps([self.base_url + p for p in ps])}\n"  # a TOML array
+                         for field, ps in paths.items())
+        path = Path(directory) / name
+        path.write_text('[sites.faulty]\ndisplay_name = "故障测试站"\nregion = "全国"\n' + fields
+                        + "article_allow = ['/a/[\\w-]+\\.html']\n", encoding="utf-8")
         return path
 
     def stop(self) -> None:

@@ -252,3 +252,57 @@ def test_scheduled_crawl_in_worker_mode_reports_the_whole_run_from_its_last_work
     (code, workers), = query(fleet.db, "SELECT exit_code, (SELECT count(*) FROM run_workers) FROM runs")
     assert (code, workers) == (0, 2)
     assert writer.poll() is None
+
+
+def test_workers_keep_the_queue_and_the_back_off_as_one_machine_does(fleet, web, manifest):
+    """Worker mode under the single-machine rules (crawler/backoff.py, pipelines/archive/queue.py):
+    a navigation page in back-off is not requested and one whose back-off is over is forgotten
+    once it answers; a queued URL requested in too many runs is given up on record; a run
+    counts an attempt for the queued URLs its workers requested; and a page still in the worker
+    pool when a worker is stopped stays queued and leased (back to the frontier), not lost."""
+    from pipelines.archive import Archive
+
+    base = web.base_url
+    feed, sitemap = base + "/xinwen/rss.xml", base + "/zhengfu/sitemap.xml"
+    poison = base + "/xinwen/2024/0101/poison.html"  # requested in 4 runs without an end: given up
+    held_path = "/xinwen/2024/0508/xw101.html"  # hangs in its worker when the worker is stopped
+    held = base + held_path
+    archive = Archive(fleet.db)
+    with archive.db.atomic():
+        archive.backoff.failed(feed, "xinwen", "too_large")  # 6 hours from now
+        archive.backoff.failed(sitemap, "zhengfu", "redirect_loop")
+        archive.conn.execute("UPDATE backoff SET retry_after = '2000-01-01T00:00:00+08:00' WHERE url = ?", (sitemap,))
+        archive.enqueue(poison, "xinwen", "list", None)
+        archive.enqueue(held, "xinwen", "list", None)
+        archive.conn.execute("UPDATE queue SET attempts = 4 WHERE url = ?", (poison,))
+    archive.close()
+
+    writer = fleet.writer()
+    hang = json.dumps({"hang": held_path})
+    a = fleet.worker("worker-a", "-s", "STAGE_WORKERS=2", "-s", f"STAGE_TEST_FAULTS={hang}", "-s", "PAGE_TIMEOUT=600")
+    wait_for(lambda: f"STAGE_TEST_FAULTS: a worker hangs on {held}" in fleet.log("worker-a"),
+             "the worker to be processing the held page", procs=[a, writer])
+    a.send_signal(signal.SIGTERM)
+    a.wait(timeout=60)  # not PAGE_TIMEOUT: the page in the pool is given up
+    wait_for(lambda: writer_done(fleet.client), "the writer to close the run", procs=[writer])
+
+    (run_id, reason, stats), = query(fleet.db, "SELECT id, finish_reason, stats FROM runs")
+    assert reason == "shutdown"
+    assert json.loads(stats)["jianfu/navigation_backed_off"] == 1
+    assert web.hits["/xinwen/rss.xml"] == 0 and web.hits["/zhengfu/sitemap.xml"] == 1
+    assert [u for (u,) in query(fleet.db, "SELECT url FROM backoff")] == [feed]  # the sitemap answered
+    assert query(fleet.db, "SELECT run_id, stage, reason FROM rejections WHERE url = ?", poison) == [
+        (run_id, "fetch", "gave_up")]
+    assert web.hits["/xinwen/2024/0101/poison.html"] == 0
+    assert query(fleet.db, "SELECT url, attempts FROM queue") == [(held, 1)]  # requested once, not stored
+    assert query(fleet.db, "SELECT count(*) FROM pages WHERE url = ?", held) == [(0,)]
+    assert held in {json.loads(r)["url"] for r in fleet.client.lrange(KEYS.frontier, 0, -1)}  # not lost
+    assert json.loads(fleet.client.hget(KEYS.backoff, feed))["reason"] == "too_large"
+
+    b = fleet.worker("worker-b")  # the next run, with no worker stuck
+    assert b.wait(timeout=300) == 0, fleet.log("worker-b")[-3000:]
+    wait_for(lambda: writer_done(fleet.client) and len(query(fleet.db, "SELECT id FROM runs")) == 2,
+             "the writer to close the second run", procs=[writer])
+    assert query(fleet.db, "SELECT outcome FROM pages WHERE url = ?", held) == [("article",)]
+    assert query(fleet.db, "SELECT count(*) FROM queue") == [(0,)]
+    assert web.hits["/xinwen/rss.xml"] == 0  # still in back-off

@@ -9,9 +9,14 @@ not download the refused URLs again.
 from __future__ import annotations
 
 import json
+import os
+import queue
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +29,7 @@ from pipelines.archive.clock import SHANGHAI
 from pipelines.decode import decode_html
 from pipelines.errors import Rejected
 from pipelines.extract import extract_page
-from tests.faulty_web import BUSY_RETRY_AFTER, FAULT_PATHS, NAV_FAULTS, OK_PATHS, FaultyWeb, article
+from tests.faulty_web import BUSY_RETRY_AFTER, FAULT_PATHS, HEAVY_PATH, NAV_FAULTS, OK_PATHS, FaultyWeb, article
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "AUTOTHROTTLE_MAX_DELAY=0.5"]
@@ -185,6 +190,96 @@ def test_back_off_doubles_to_a_cap_and_honours_retry_after(tmp_path):
     archive.backoff.succeeded("http://x.cn/list.html")
     assert "http://x.cn/list.html" not in archive.backoff.all()
     archive.close()
+
+
+# ---------------------------------------------------------------------------- stopping while a page is processed
+
+# How long a stop may take once asked for (a signal, a limit): the run closed, recorded and
+# reported. Measured at 3-6 s on the loaded 2-core CI machine; without the stop it is PAGE_TIMEOUT.
+STOP_WITHIN = 30
+HUNG = "STAGE_TEST_FAULTS: a worker hangs on "
+
+
+def lines_of(stream) -> "queue.Queue[str]":
+    """The lines a child writes to `stream`, as they come (a thread reads them)."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read():
+        for line in stream:
+            lines.put(line)
+        lines.put("")  # end of stream
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def drained(lines: "queue.Queue[str]") -> str:
+    """Everything a finished child wrote (its stream is closed)."""
+    out = []
+    while line := lines.get(timeout=30):
+        out.append(line)
+    return "".join(out)
+
+
+def wait_for_line(lines: "queue.Queue[str]", start: str, timeout: float, seen: list[str]) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        seen.append(line)
+        assert line, "the crawl ended before the line came: " + "".join(seen)[-3000:]
+        if line.startswith(start):
+            return line
+
+
+@pytest.mark.parametrize("stop", ["sigterm", "closespider_timeout"])
+def test_a_crawl_stops_within_seconds_while_a_pathological_page_is_processed(tmp_path, stop):
+    """The heaviest page the bounds let through, made to last for ever in its worker (the pool's
+    test hook: a worker stuck in a C library). SIGTERM, or CLOSESPIDER_TIMEOUT, still ends the
+    run within seconds, not after PAGE_TIMEOUT (600 s here); the page is not stored but stays
+    queued, and the next run archives it."""
+    limit = 25
+    with FaultyWeb() as web:
+        seeds, db, logs = web.heavy_seeds(tmp_path), tmp_path / "archive.db", tmp_path / "logs"
+        command = [str(ROOT / "bin" / "scheduled-crawl"), "--seeds", str(seeds), "--db", str(db),
+                   "--log-dir", str(logs), *FAST, "-s", "STAGE_WORKERS=2", "-s", "PAGE_TIMEOUT=600"]
+        hang = ["-s", "STAGE_TEST_FAULTS=" + json.dumps({"hang": HEAVY_PATH})]
+        limits = ["-s", f"CLOSESPIDER_TIMEOUT={limit}"] if stop == "closespider_timeout" else []
+        started = time.monotonic()
+        crawl = subprocess.Popen(command + hang + limits, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, start_new_session=True)
+        stdout, seen = lines_of(crawl.stdout), []
+        try:
+            line = wait_for_line(lines_of(crawl.stderr), HUNG, limit, seen)
+            assert line.strip() == HUNG + web.base_url + HEAVY_PATH
+            asked = time.monotonic()
+            if stop == "sigterm":
+                crawl.send_signal(signal.SIGTERM)  # what cron's timeout or systemd's TimeoutStartSec sends
+            else:
+                asked = started + limit  # the limit counts from the spider's start, a little later
+            crawl.wait(timeout=60)
+            took = time.monotonic() - asked
+            out = drained(stdout)
+        finally:
+            if crawl.poll() is None:
+                os.killpg(crawl.pid, signal.SIGKILL)
+                crawl.wait()
+        reason = "shutdown" if stop == "sigterm" else "closespider_timeout"
+        assert crawl.returncode == 5, out + "".join(seen)[-3000:]
+        assert took < STOP_WITHIN, f"stopped {took:.0f} s after it was asked to"
+        assert f"PROBLEM cut_short: run ended with finish reason '{reason}'" in out
+        assert rows(db, "SELECT finish_reason, exit_code FROM runs") == [(reason, 5)]
+        assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+        heavy = web.base_url + HEAVY_PATH
+        assert rows(db, "SELECT count(*) FROM pages WHERE url = ?", heavy) == [(0,)]  # not stored, not refused
+        assert rows(db, "SELECT url FROM queue WHERE url = ?", heavy) == [(heavy,)]  # still queued
+        stored = {u for (u,) in rows(db, "SELECT url FROM pages")}
+        queued = {u for (u,) in rows(db, "SELECT url FROM queue")}
+        assert stored | queued == {web.base_url + p for p in OK_PATHS + [HEAVY_PATH]}  # nothing lost
+        if stop == "sigterm":  # the next run, with no worker stuck, archives it
+            again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
+            assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+            assert rows(db, "SELECT outcome FROM pages WHERE url = ?", heavy) == [("article",)]
+            assert rows(db, "SELECT count(*) FROM queue") == [(0,)]
 
 
 # ---------------------------------------------------------------------------- unit-level guards

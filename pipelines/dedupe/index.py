@@ -63,7 +63,8 @@ class StoryIndex:
         conn.execute("CREATE TABLE IF NOT EXISTS dedupe_bands (band INTEGER NOT NULL, article_id INTEGER NOT NULL, "
                      "PRIMARY KEY (band, article_id)) WITHOUT ROWID")
         conn.execute("CREATE TABLE IF NOT EXISTS dedupe_texts (article_id INTEGER PRIMARY KEY, normalised TEXT NOT NULL)")
-        conn.execute("INSERT OR REPLACE INTO dedupe_meta (key, value) VALUES ('index_version', ?)", (INDEX_VERSION,))
+        if stale:  # written only when it changes: opening an archive writes nothing (a full disk can open it)
+            conn.execute("INSERT OR REPLACE INTO dedupe_meta (key, value) VALUES ('index_version', ?)", (INDEX_VERSION,))
         conn.execute(STORIES_TABLE)
         if stale and conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone():

@@ -126,6 +126,12 @@ class Keys:
 
     @property
     def resume(self) -> str:
-        """Article URLs left in the archive's `queue` by single-machine runs (a list of JSON
-        [url, site]): the first worker of a run requests them."""
+        """Article URLs left in the archive's `queue` (a list of JSON [url, site, attempts]): the
+        first worker of a run requests those not given up (`Queue.resume`'s rule)."""
         return f"{self.prefix}:resume"
+
+    @property
+    def backoff(self) -> str:
+        """Navigation pages in back-off (`pipelines.archive.backoff`; a hash: URL -> JSON
+        {reason, failures, retry_after}): workers do not request them before their time."""
+        return f"{self.prefix}:backoff"

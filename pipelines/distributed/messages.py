@@ -10,7 +10,9 @@ Message types (`type`):
 - `alias`: a new spelling of an archived article's URL the worker skipped (`Archive.add_alias`).
 - `run_start`: the first worker of a run opened it (seeds, sites as loaded).
 - `worker_done`: a worker left the run (its finish reason and Scrapy stats; `killed` with its
-  last published stats when another worker found it dead).
+  last published stats when another worker found it dead); `attempted`: the URLs of the
+  resume list it requested (an attempt each, counted when the run ends, as a single machine does).
+- `backoff_over`: a navigation page in back-off answered again: the writer forgets its failures.
 - `run_end`: the last worker left; the writer closes the run row with every worker's figures.
 """
 

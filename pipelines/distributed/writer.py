@@ -15,6 +15,12 @@ single-machine crawl uses. Nothing is lost and nothing is stored twice, whatever
 - **the skip check's answers**: the archive's article URLs (and canonical forms) and fetched
   URLs are exported to Redis sets at start and added to after every commit, so workers on
   other machines skip what is archived without reading archive.db.
+- **the queue and back-off, as on one machine**: the archive's `queue` (with each URL's
+  attempts) is exported for the run's first worker to resume, again whenever a run starts or
+  ends; a run's start gives up URLs requested in too many runs (a `fetch/gave_up` rejection,
+  `Queue.resume`) and its end counts an attempt for the queued URLs its workers requested.
+  Navigation pages in back-off (`backoff`) are exported as a hash the workers' back-off
+  middleware reads, and kept in step after each commit.
 - **runs**: `run_start` opens a `runs` row keyed by the run's Redis key; each worker's figures
   go to `run_workers`; `run_end` closes the row with all workers' stats summed, so the run
   record, `run_sites` and site health cover every worker. The result (problems, exit code,
@@ -47,6 +53,9 @@ BATCH = 100
 RESULT_TTL = 7 * 24 * 3600
 # How many URLs go to Redis per command when the archive's URLs are exported.
 EXPORT_CHUNK = 5000
+# Runs that may request a queued URL without its ending as a page or a rejection (Queue.resume's
+# default, the single-machine rule); the workers' RedisArchiveView applies the same number.
+MAX_ATTEMPTS = 3
 
 # LMOVE up to ARGV[1] messages from the items list to the processing list in one round trip.
 _TAKE = """
@@ -77,6 +86,8 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS run_workers (run_id INTEGER REFERENCES runs(id), worker TEXT, "
     "finish_reason TEXT, finished_at TEXT, stats TEXT, PRIMARY KEY (run_id, worker))",
     "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, run_id INTEGER, at TEXT)",
+    # queued URLs a run's workers requested, until the run ends and counts one attempt each
+    "CREATE TABLE IF NOT EXISTS run_attempts (run_id INTEGER, url TEXT, PRIMARY KEY (run_id, url)) WITHOUT ROWID",
     "CREATE UNIQUE INDEX IF NOT EXISTS runs_run_key ON runs(run_key)",
 ]
 
@@ -103,6 +114,7 @@ class Writer:
         if recovered:
             logger.info("stored %d messages a killed writer had taken", recovered)
         self.export_urls()
+        self.export_queue()
         last_report = time.monotonic()
         while not should_stop():
             self.step(timeout)
@@ -139,6 +151,8 @@ class Writer:
         archived, fetched, bad, results = set(), set(), [], []
         self._pending: list[tuple[str, str]] = []  # (canonical, url) aliases of articles not stored yet
         self._aliased: set[str] = set()            # canonical URLs whose pending aliases were stored
+        self._backoff: set[str] = set()            # navigation URLs whose back-off may have changed
+        self._queue_changed = False                # a run started or ended: attempts, given-up URLs
         try:
             with self.archive.db.atomic():
                 for raw in raws:
@@ -171,16 +185,25 @@ class Writer:
             pipe.delete(self.keys.pending_aliases(canonical))
         for run, result in results:
             pipe.set(self.keys.run_result(run), json.dumps(result, ensure_ascii=False), ex=RESULT_TTL)
+        held = self.archive.backoff.all() if self._backoff else {}
+        for url in self._backoff:
+            if url in held:
+                pipe.hset(self.keys.backoff, url, json.dumps(held[url]))
+            else:
+                pipe.hdel(self.keys.backoff, url)
         for raw in raws:
             pipe.lrem(self.keys.processing, 1, raw)
         pipe.execute()
+        if self._queue_changed:
+            self.export_queue()
         self.counts["messages"] += len(raws)
         self.counts["bad"] += len(bad)
 
     def apply(self, message: dict, archived: set, fetched: set, results: list) -> None:
         kind = message["type"]
         handler = {"page": self._page, "alias": self._alias, "run_start": self._run_start,
-                   "worker_done": self._worker_done, "run_end": self._run_end}.get(kind)
+                   "worker_done": self._worker_done, "run_end": self._run_end,
+                   "backoff_over": self._backoff_over}.get(kind)
         if handler is None:
             raise messages.BadMessage(f"unknown message type {kind!r}")
         handler(message, archived, fetched, results)
@@ -200,6 +223,8 @@ class Writer:
         self.counts[f"outcome/{outcome}"] += 1
         if processed.kind != RequestKind.NAVIGATION:
             fetched.add(processed.page["url"])
+        else:  # a failed navigation page: perhaps in back-off now
+            self._backoff.add(processed.page["url"])
         if outcome in (Outcome.ARTICLE, Outcome.UPDATED, Outcome.DUPLICATE) and processed.keys is not None:
             for url, canonical in processed.keys.urls.items():
                 archived.update((url, canonical))
@@ -216,15 +241,25 @@ class Writer:
             self._pending.append((message["canonical"], message["url"]))
 
     def _run_start(self, message, archived, fetched, results) -> None:
-        self.run_id(message["run"], message)
+        run_id = self.run_id(message["run"], message)
         if message.get("site_configs"):
             self.archive.save_sites(message["site_configs"])
+        # URLs requested in too many runs leave the queue on record (fetch/gave_up), as when a
+        # single-machine run starts; the seeder left them out by the same rule
+        self.archive.queue.resume(message.get("sites") or [], MAX_ATTEMPTS, run_id)
+        self._queue_changed = True
+
+    def _backoff_over(self, message, archived, fetched, results) -> None:
+        self.archive.backoff.succeeded(message["url"])
+        self._backoff.add(message["url"])
 
     def _worker_done(self, message, archived, fetched, results) -> None:
         self.archive.conn.execute(
             "INSERT OR REPLACE INTO run_workers (run_id, worker, finish_reason, finished_at, stats) VALUES (?,?,?,?,?)",
             (self.run_id(message["run"]), message["worker"], message.get("reason"), message.get("at") or now_iso(),
              json.dumps(message.get("stats") or {}, ensure_ascii=False)))
+        self.archive.conn.executemany("INSERT OR IGNORE INTO run_attempts (run_id, url) VALUES (?, ?)",
+                                      [(self.run_id(message["run"]), url) for url in message.get("attempted") or []])
 
     def _run_end(self, message, archived, fetched, results) -> None:
         run_id = self.run_id(message["run"])
@@ -232,8 +267,12 @@ class Writer:
         if row["finished_at"] is None:
             stats = merged_stats([json.loads(s or "{}") for (s,) in self.archive.conn.execute(
                 "SELECT stats FROM run_workers WHERE run_id = ? ORDER BY worker", (run_id,))])
+            attempted = [u for (u,) in self.archive.conn.execute("SELECT url FROM run_attempts WHERE run_id = ?",
+                                                                 (run_id,))]
             self.archive.finish_run(run_id, stats, message.get("reason") or "finished",
-                                    float(message.get("max_error_rate", 0.5)))
+                                    float(message.get("max_error_rate", 0.5)), attempted=attempted)
+            self.archive.conn.execute("DELETE FROM run_attempts WHERE run_id = ?", (run_id,))
+            self._queue_changed = True
         problems = json.loads(self.archive.runs.get(run_id)["problems"] or "[]")
         code = health.exit_code(problems)
         self.archive.conn.execute("UPDATE runs SET exit_code = ? WHERE id = ?", (code, run_id))
@@ -257,8 +296,7 @@ class Writer:
     # -- what the workers' skip check reads ---------------------------------------------------
 
     def export_urls(self) -> None:
-        """Replace the Redis sets of archived and fetched URLs with the archive's, and the resume
-        list with the archive's `queue` (URLs a single-machine run discovered and never stored)."""
+        """Replace the Redis sets of archived and fetched URLs with the archive's."""
         conn = self.archive.conn
         sources = {
             self.keys.archived: "SELECT url FROM article_urls UNION SELECT canonical_url FROM article_urls "
@@ -275,11 +313,18 @@ class Writer:
                 self.client.rename(tmp, key)
             else:
                 self.client.delete(key)
-        pending = conn.execute("SELECT url, site FROM queue ORDER BY rowid").fetchall()
+
+    def export_queue(self) -> None:
+        """Replace the resume list with the archive's `queue` (URLs discovered and never stored,
+        with their attempts) and the back-off hash with its `backoff` table."""
+        pending = self.archive.conn.execute("SELECT url, site, attempts FROM queue ORDER BY rowid").fetchall()
+        held = self.archive.backoff.all()
         pipe = self.client.pipeline(transaction=True)
-        pipe.delete(self.keys.resume)
+        pipe.delete(self.keys.resume, self.keys.backoff)
         if pending:
-            pipe.rpush(self.keys.resume, *[json.dumps([u, s], ensure_ascii=False) for u, s in pending])
+            pipe.rpush(self.keys.resume, *[json.dumps([u, s, a or 0], ensure_ascii=False) for u, s, a in pending])
+        if held:
+            pipe.hset(self.keys.backoff, mapping={u: json.dumps(h) for u, h in held.items()})
         pipe.execute()
 
 
