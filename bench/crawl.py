@@ -4,6 +4,7 @@
     python bench/crawl.py --pages 400          # a quick run
     python bench/crawl.py --growth --sizes 10000,100000,1000000   # the archive-size growth run too
     python bench/crawl.py --only growth --sizes 10000,100000
+    python bench/crawl.py --workers-processes 1,2,4   # distributed mode: scaling with crawler processes
 
 One run, one process tree: the bench generates a news web (`bench/newsweb.py`: ≥ 2,000 article
 pages by default, four portal templates with boilerplate, two sites in GBK, 10 % reprints),
@@ -253,6 +254,11 @@ def main(argv=None) -> int:
     parser.add_argument("--growth", action="store_true", help="also run the archive-size growth benchmark")
     parser.add_argument("--only", choices=["crawl", "growth"], help="run only this part")
     parser.add_argument("--sizes", default="10000,100000", help="archive sizes for the growth run (default %(default)s)")
+    parser.add_argument("--workers-processes", metavar="N,N,...",
+                        help="the distributed mode instead (issue 18): N crawler processes sharing a Redis "
+                             "frontier and one writer, against a slow local web (bench/distributed.py; "
+                             "--pages, and --delay seconds per article page)")
+    parser.add_argument("--delay", type=float, default=3.0, help="with --workers-processes: seconds per article page")
     parser.add_argument("--_bare", help=argparse.SUPPRESS)
     parser.add_argument("--_stages", help=argparse.SUPPRESS)
     parser.add_argument("--_stages_only", help=argparse.SUPPRESS)
@@ -263,6 +269,11 @@ def main(argv=None) -> int:
     if args._stages or args._stages_only:
         stages_alone(args._stages or args._stages_only, with_store=bool(args._stages))
         return 0
+    if args.workers_processes:
+        import distributed
+
+        return distributed.main(["--workers-processes", args.workers_processes, "--delay", str(args.delay),
+                                 "--pages", str(args.pages if args.pages != 2400 else 160)])
     print("(2-core machine shared with other work: the figures are noisy; the ratios come from one run)")
     if args.only != "growth":
         with tempfile.TemporaryDirectory() as tmp:

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 
 from pipelines.regions import find_regions
-from pipelines.vocabulary import lexicon, to_simplified, tokenizer
+from pipelines.vocabulary import lexicon, segmenter_version, to_simplified, tokenizer
 
 # --- named thresholds (each says how it was set) ------------------------------------------------
 # Label cut on the calibrated probability. Cross-validated on the train part of the corpus (by
@@ -101,12 +101,13 @@ def _data_text(name: str) -> str:
     return resources.files("pipelines").joinpath(DATA, name).read_text(encoding="utf-8")
 
 
-def content_hash(*names: str) -> str:
+def content_hash(*names: str, extra: str = "") -> str:
     """Short sha256 over data files: the version changes exactly when a rule, term or weight does.
     (Kept local and small so a project-wide hash helper can replace it.)"""
     h = hashlib.sha256()
     for name in names:
         h.update(name.encode() + b"\0" + resources.files("pipelines").joinpath(DATA, name).read_bytes())
+    h.update(extra.encode())  # the segmenter (its tokens are features)
     return h.hexdigest()[:10]
 
 
@@ -128,9 +129,9 @@ FAMILY = "lr-2.1"
 
 def classifier_version() -> str:
     try:
-        return f"{FAMILY}+{content_hash(RULES_FILE, TERMS_FILE, MODEL_FILE)}"
+        return f"{FAMILY}+{content_hash(RULES_FILE, TERMS_FILE, MODEL_FILE, extra=segmenter_version())}"
     except FileNotFoundError:
-        return f"{FAMILY}+{content_hash(RULES_FILE, TERMS_FILE)}-untrained"
+        return f"{FAMILY}+{content_hash(RULES_FILE, TERMS_FILE, extra=segmenter_version())}-untrained"
 
 
 CLASSIFIER_VERSION = classifier_version()

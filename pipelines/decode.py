@@ -116,8 +116,11 @@ def _gb_private_use(text: str) -> str:
     return _GB_USER_DEFINED.sub("", text.replace("\ue5e5", "\u3000"))
 
 
+_ASCII = bytes(range(0x80))
+
+
 def _looks_cjk_bytes(data: bytes) -> bool:
-    high = sum(1 for b in data[:20000] if b >= 0x80)
+    high = len(data[:20000].translate(None, _ASCII))  # the bytes >= 0x80, counted in C
     return high > 200
 
 
@@ -125,5 +128,8 @@ def _control_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
+
+
+# C0 control characters other than tab, newline, form feed and carriage return
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")

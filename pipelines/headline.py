@@ -386,11 +386,17 @@ def _emphasised_texts(tree, url: str | None) -> set[str]:
         "contains(@class,'tit') or contains(concat(' ',normalize-space(@class),' '),' bt ')] | "
         "//td[@align='center' or @align='middle'] | //div[@align='center'] | //p[@align='center']")
     own = (url or "").split("#")[0]
+    own_tail = own.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
 
     def to_page(a) -> bool:
+        href = (a.get("href") or "").strip()
+        # a link whose text lacks the page's file name cannot resolve to it: skip the costly
+        # urljoin (a portal page has ~100 links) unless it is only a query or a fragment
+        if own_tail and own_tail not in href and href[:1] not in ("", "?", "#", "."):
+            return False
         # the page itself, also when the page was reached with a query the link does not carry
         # ("…/88.html?from=list")
-        target = urljoin(own, (a.get("href") or "").strip()).split("#")[0] if own else ""
+        target = urljoin(own, href).split("#")[0] if own else ""
         return bool(own) and (target == own or ("?" not in target and target == own.split("?")[0]))
 
     for el in els:

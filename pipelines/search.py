@@ -39,7 +39,7 @@ SNIPPET_WIDTH = 80
 
 
 def _is_word(tok, w: str) -> bool:
-    return tok.FREQ.get(w, 0) > 0
+    return tok.is_word(w)
 
 
 def _index_tokens(text: str) -> list[str]:
@@ -49,7 +49,6 @@ def _index_tokens(text: str) -> list[str]:
     compound finds it.
     """
     tok = tokenizer()
-    tok.check_initialized()
     out = []
     for w in tok.cut(to_simplified(text or ""), HMM=True):
         if not re.search(r"\w", w):

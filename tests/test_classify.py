@@ -421,10 +421,12 @@ def test_model_file_holds_weights_and_single_words_only():
     assert all(len(w) <= 10 for w in m["vocabulary"])  # words, never a sentence of the corpus
 
 
-def test_version_is_a_hash_of_the_rules_terms_and_model():
+def test_version_is_a_hash_of_the_rules_terms_model_and_segmenter():
     import hashlib
+    from importlib import metadata
 
     h = hashlib.sha256()
     for name in ("classify_rules.toml", "jianfu_terms.txt", "classifier_model.json"):
         h.update(name.encode() + b"\0" + resources.files("pipelines").joinpath("data", name).read_bytes())
+    h.update(f"rjieba={metadata.version('rjieba')}".encode())  # its tokens are features
     assert CLASSIFIER_VERSION == clf.FAMILY + "+" + h.hexdigest()[:10]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pipelines.dedupe.keys import K
 from pipelines.dedupe.normalise import normalise
-from pipelines.vocabulary import tokenizer
+from pipelines.vocabulary import jieba_tokenizer, tokenizer
 
 PREFILTER = 0.45        # shingle containment below which two texts are not compared further
 COVERAGE = 0.5          # share of the shorter text that must lie in long runs shared in order
@@ -166,7 +166,7 @@ def pos_tokenizer():
     when a pair gets as far as the name check)."""
     import jieba.posseg
 
-    return jieba.posseg.POSTokenizer(tokenizer())
+    return jieba.posseg.POSTokenizer(jieba_tokenizer())
 
 
 _DIGIT = re.compile(r"\d")
