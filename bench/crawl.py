@@ -81,11 +81,13 @@ def measured(cmd: list[str], **kw) -> dict:
     """Run a command; its wall time, CPU time (with its reaped descendants) and peak tree RSS."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
-    peak, stop = [0], threading.Event()
+    peak, stop, series = [0], threading.Event(), []
 
     def sample():
         while not stop.is_set():
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss = tree_rss(proc.pid)
+            peak[0] = max(peak[0], rss)
+            series.append((time.perf_counter() - start, rss))
             stop.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -102,12 +104,25 @@ def measured(cmd: list[str], **kw) -> dict:
     for r in readers:
         r.join()
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": peak[0], "rc": proc.returncode,
+            "series": series,
             "out": b"".join(out_chunks).decode(errors="replace"), "err": b"".join(err_chunks).decode(errors="replace")}
+
+
+def tenths(series: list[tuple[float, int]]) -> list[int]:
+    """The largest tree RSS in each tenth of a run (pages arrive at a steady rate, so a tenth of
+    the time is about a tenth of the pages)."""
+    if not series:
+        return []
+    end = series[-1][0] or 1
+    out = [0] * 10
+    for t, rss in series:
+        out[min(9, int(10 * t / end))] = max(out[min(9, int(10 * t / end))], rss)
+    return out
 
 
 def figures(name: str, run: dict, pages: int, note: str = "") -> dict:
     row = {"name": name, "pages_s": pages / run["wall"], "cpu_ms": run["cpu"] * 1000 / pages,
-           "rss": run["rss"] / 1e6, "note": note}
+           "rss": run["rss"] / 1e6, "note": note, "series": run.get("series", [])}
     print(f"{name:<36} {row['pages_s']:8.1f} {row['cpu_ms']:10.1f} {row['rss']:9.0f}   {note}", flush=True)
     if run.get("rc"):
         print(f"  (exit {run['rc']}) {run['err'][-1500:]}", flush=True)
@@ -213,6 +228,8 @@ def crawl_comparison(n_pages: int, tmp: Path) -> None:
         return figures(name, run, n, f"{stored} pages stored: {arts} articles, {rej} rejections")
 
     rows["crawl"] = crawl("crawl (worker pool, default)", tmp / "crawl.db")
+    print("  tree RSS MB by tenth of the crawl (flat = no growth with pages): "
+          + " ".join(f"{rss / 1e6:.0f}" for rss in tenths(rows["crawl"]["series"])))
     import sqlite3
 
     c = sqlite3.connect(tmp / "crawl.db")
