@@ -16,6 +16,8 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy's downloader with a site's `concurrency` (seeds) actually kept: crawler/downloader.py
+DOWNLOADER = "crawler.downloader.Downloader"
 DOWNLOAD_TIMEOUT = 30
 # News pages are small: the largest of the 42 real pages in ../shared/corpus is 340 KB (5,740
 # tags). Scrapy's default limit is 1 GB; a body (or a decompressed body: a gzip bomb) above this is

@@ -1,7 +1,9 @@
-"""Start-up checks for the two places the project leans on a library's private internals.
+"""Start-up checks for the places the project leans on a library's private internals.
 
 - `crawler.middlewares.RobotsTxtMiddleware` subclasses Scrapy's robots.txt middleware and reads
   its private `_parsers` (the fix for requests that wait on one robots.txt download);
+- `crawler.downloader.Downloader` replaces Scrapy's private `Downloader._process_queue` (the fix
+  for a site's `concurrency` not being kept);
 - the Datasette plugins (`datasette/plugins/`) recognise the facet and search SQL that
   Datasette 0.65 writes, by regular expression.
 

@@ -77,3 +77,61 @@ proxy = "http://127.0.0.1:{server.server_address[1]}"
     # Scrapy randomises a delay between 0.5x and 1.5x: never closer than 0.3 s apart, though
     # AutoThrottle (on, with a 0 s start delay in tests) would have gone faster
     assert min(gaps) >= 0.3, gaps
+
+
+class Slow(BaseHTTPRequestHandler):
+    """Article pages that take 0.4 s to answer; counts how many requests are in flight at once."""
+
+    lock = threading.Lock()
+    now = 0
+    most = 0
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path == "/list.html":
+            body = "".join(f'<a href="/2024/0405/{n}0001.html">乡镇减负第{n}篇慢速报道标题</a>' for n in range(1, 9))
+        elif self.path.startswith("/2024/0405/"):
+            with Slow.lock:
+                Slow.now += 1
+                Slow.most = max(Slow.most, Slow.now)
+            time.sleep(0.4)  # the slow answer itself, not a wait for the crawler
+            with Slow.lock:
+                Slow.now -= 1
+            n = self.path[11]
+            body = ARTICLE.format(t=f"乡镇减负第{n}篇慢速报道", n=1 + int(n) % 4, body=BODIES[str(1 + int(n) % 4)] + n)
+        else:
+            self.send_response(404)
+            self.end_headers()
+            return
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_site_concurrency_is_kept_without_a_delay(tmp_path):
+    """`concurrency = 1` and no delay: never two requests in flight to the site. Scrapy 2.19's
+    own downloader let 5-7 through at once (crawler/downloader.py)."""
+    Slow.now = Slow.most = 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(f"""
+[sites.slow]
+display_name = "慢站"
+region = "全国"
+lists = ["http://127.0.0.1:{server.server_address[1]}/list.html"]
+concurrency = 1
+""", encoding="utf-8")
+    try:
+        done = crawl(seeds, tmp_path / "archive.db", ["-s", "AUTOTHROTTLE_ENABLED=False"])
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "archive.db") as c:
+        assert c.execute("SELECT count(*) FROM pages").fetchone()[0] == 8
+    assert Slow.most == 1
