@@ -116,13 +116,38 @@ def _dec(o):
 
 # ------------------------------------------------------------------------ the worker's Redis side
 
-# Pop the oldest request and lease it to this worker, in one step (KEYS: frontier, leases;
-# ARGV: lease id). Returned leases are RPUSHed, so they are the next to be popped.
+# Take the oldest request whose download slot is not full in this worker, and lease it to this
+# worker, in one step (KEYS: frontier, leases; ARGV: lease id, how many of the oldest requests
+# to look at, the full slots...). A request's slot is Scrapy's: its `download_slot` (a site
+# with its own politeness) or its host. Taking only what can be fetched now keeps a worker from
+# filling its engine with one site's requests that it then fetches one at a time while other
+# workers, and other sites, wait. Returned leases are RPUSHed, so they are the next to be popped.
 _POP = """
-local d = redis.call('RPOP', KEYS[1])
-if d then redis.call('HSET', KEYS[2], ARGV[1], d) end
-return d
+local full = {}
+for i = 3, #ARGV do full[ARGV[i]] = true end
+local items = redis.call('LRANGE', KEYS[1], -tonumber(ARGV[2]), -1)
+for i = #items, 1, -1 do
+  local d = items[i]
+  local ok, r = pcall(cjson.decode, d)
+  local slot = ''
+  if ok and type(r) == 'table' then
+    local meta = r['meta']
+    if type(meta) == 'table' and type(meta['download_slot']) == 'string' then
+      slot = meta['download_slot']
+    elseif type(r['url']) == 'string' then
+      slot = string.lower(string.match(r['url'], '^[%a][%w+.-]*://([^/:?#@]+)') or '')
+    end
+  end
+  if not full[slot] then
+    redis.call('LREM', KEYS[1], -1, d)
+    redis.call('HSET', KEYS[2], ARGV[1], d)
+    return d
+  end
+end
+return nil
 """
+# How many of the oldest requests a pop looks through for one whose slot has room.
+POP_WINDOW = 200
 
 # Join the current run or create one (KEYS: run, run workers, items; ARGV: me, candidate run
 # key, run_start message, alive-key prefix). A run whose joined workers are all dead is
@@ -254,8 +279,19 @@ class Worker:
 
     def pop(self, frontier_key: str) -> tuple[str, bytes] | None:
         lease = f"{next(self._lease_ids)}"
-        data = self._pop(keys=[frontier_key, self.keys.leases(self.id)], args=[lease])
+        data = self._pop(keys=[frontier_key, self.keys.leases(self.id)],
+                         args=[lease, POP_WINDOW, *self.full_slots()])
         return (lease, data) if data else None
+
+    def full_slots(self) -> list[str]:
+        """This worker's download slots (sites with their own politeness, or hosts) that already
+        hold as many requests as they may fetch at once: the frontier's requests for them wait
+        for a worker with room."""
+        engine = self.crawler.engine
+        downloader = getattr(engine, "downloader", None)
+        if downloader is None:
+            return []
+        return [key for key, slot in downloader.slots.items() if len(slot.active) >= slot.concurrency]
 
     def release_finished(self) -> int:
         """Release the leases of requests Scrapy has finished with.

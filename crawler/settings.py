@@ -18,6 +18,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Scrapy's downloader with a site's `concurrency` (seeds) actually kept: crawler/downloader.py
 DOWNLOADER = "crawler.downloader.Downloader"
+# Take the next request from the site (download slot) with the fewest requests in flight, not
+# the oldest request: with a FIFO queue the engine filled its 16 places with one site's articles
+# and, that site allowing one request at a time, fetched one page at a time from many sites.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 DOWNLOAD_TIMEOUT = 30
 # News pages are small: the largest of the 42 real pages in ../shared/corpus is 340 KB (5,740
 # tags). Scrapy's default limit is 1 GB; a body (or a decompressed body: a gzip bomb) above this is

@@ -306,3 +306,33 @@ def test_workers_keep_the_queue_and_the_back_off_as_one_machine_does(fleet, web,
     assert query(fleet.db, "SELECT outcome FROM pages WHERE url = ?", held) == [("article",)]
     assert query(fleet.db, "SELECT count(*) FROM queue") == [(0,)]
     assert web.hits["/xinwen/rss.xml"] == 0  # still in back-off
+
+
+def test_a_worker_takes_only_requests_it_can_fetch_now(redis_server):
+    """The frontier's pop skips requests whose download slot is full in the asking worker (its
+    site allows one request at a time and one is in flight), taking the oldest other one; with
+    no full slot it takes the oldest; a request it cannot read is never stuck."""
+    from crawler.distributed import _POP, POP_WINDOW, RequestJSON
+
+    client = redis_server.client()
+    pop = client.register_script(_POP)
+    frontier, leases = "t:frontier", "t:leases:w1"
+
+    def request(url, slot=None):
+        meta = {"site": "s", **({"download_slot": slot} if slot else {})}
+        return RequestJSON.dumps({"url": url, "meta": meta, "method": "GET"})
+
+    # LPUSH: the oldest is at the right end
+    for data in (request("http://a.example/1.html", "site:a"), request("http://a.example/2.html", "site:a"),
+                 request("http://B.example/3.html"), request("http://c.example/4.html", "site:c")):
+        client.lpush(frontier, data)
+    taken = pop(keys=[frontier, leases], args=["1", POP_WINDOW, "site:a"])
+    assert json.loads(taken)["url"] == "http://B.example/3.html"  # the oldest whose slot has room
+    taken = pop(keys=[frontier, leases], args=["2", POP_WINDOW, "site:a", "b.example"])  # hosts lower-cased
+    assert json.loads(taken)["url"] == "http://c.example/4.html"
+    assert pop(keys=[frontier, leases], args=["3", POP_WINDOW, "site:a", "site:c"]) is None
+    taken = pop(keys=[frontier, leases], args=["4", POP_WINDOW])
+    assert json.loads(taken)["url"] == "http://a.example/1.html"  # nothing full: plain FIFO
+    assert client.llen(frontier) == 1 and client.hlen(leases) == 3
+    client.rpush(frontier, b"not json")
+    assert pop(keys=[frontier, leases], args=["5", POP_WINDOW, "site:a"]) == b"not json"
