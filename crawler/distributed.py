@@ -36,6 +36,7 @@ the `WorkerMode` add-on (crawler/worker_mode.py; a no-op unless JIANFU_MODE=work
 from __future__ import annotations
 
 import base64
+import collections
 import hashlib
 import itertools
 import json
@@ -43,6 +44,7 @@ import logging
 import os
 import secrets
 import socket
+import weakref
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured
@@ -216,6 +218,8 @@ class Worker:
         self._join = self.client.register_script(_JOIN)
         self._leave = self.client.register_script(_LEAVE)
         self.lost = False
+        self.downloaded: weakref.WeakSet = weakref.WeakSet()  # leased requests done downloading
+        crawler.signals.connect(self.left_downloader, signal=signals.request_left_downloader)
 
     # -- joining and leaving ----------------------------------------------------------------
 
@@ -286,12 +290,32 @@ class Worker:
     def full_slots(self) -> list[str]:
         """This worker's download slots (sites with their own politeness, or hosts) that already
         hold as many requests as they may fetch at once: the frontier's requests for them wait
-        for a worker with room."""
+        for a worker with room.
+
+        A slot holds the requests in it (`slot.active`) and also the ones this worker leased that
+        have not reached it yet: the engine takes several requests in one go, before any of
+        them is in a slot, and counting only `slot.active` let it take one site's requests ten
+        at a time."""
         engine = self.crawler.engine
         downloader = getattr(engine, "downloader", None)
         if downloader is None:
             return []
-        return [key for key, slot in downloader.slots.items() if len(slot.active) >= slot.concurrency]
+        inprogress = getattr(getattr(engine, "_slot", None), "inprogress", ())
+        held = collections.Counter(downloader.get_slot_key(r) for r in self.leases.values()
+                                   if r in inprogress and r not in self.downloaded)
+        for key, slot in downloader.slots.items():
+            held[key] = max(held[key], len(slot.active))
+        full = []
+        for key, n in held.items():
+            slot = downloader.slots.get(key)
+            limit = slot.concurrency if slot is not None else downloader.per_slot_settings.get(key, {}).get(
+                "concurrency", downloader.ip_concurrency or downloader.domain_concurrency)
+            if n >= limit:
+                full.append(key)
+        return full
+
+    def left_downloader(self, request, spider=None) -> None:
+        self.downloaded.add(request)
 
     def release_finished(self) -> int:
         """Release the leases of requests Scrapy has finished with.
