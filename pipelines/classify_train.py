@@ -226,7 +226,7 @@ def cross_validate(design: Design, rows: list[int], **params) -> tuple[dict, lis
     oof = out_of_fold(design, rows, **params)
     labels = [design.items[r].label for r in rows]
     cal = platt([oof[r] for r in rows], labels)
-    probs = [1 / (1 + math.exp(-(cal[0] * oof[r] + cal[1]))) for r in rows]
+    probs = [clf.sigmoid(cal[0] * oof[r] + cal[1]) for r in rows]
     f = figures([design.items[r] for r in rows], [int(p >= clf.LABEL_THRESHOLD) for p in probs])
     return f, cal, probs
 
@@ -261,7 +261,7 @@ def nested_cross_validate(design: Design, rows: list[int]) -> tuple[dict, dict[i
         cal = platt([oof[r] for r in tr], [design.items[r].label for r in tr])
         m = fit(design, tr, c=c)
         for r, s in zip(te, log_odds(design, te, m)):
-            probs[r] = 1 / (1 + math.exp(-(cal[0] * s + cal[1])))
+            probs[r] = clf.sigmoid(cal[0] * s + cal[1])
         chosen.append(c)
     f = figures([design.items[r] for r in rows], [int(probs[r] >= clf.LABEL_THRESHOLD) for r in rows])
     return f, probs, chosen

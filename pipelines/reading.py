@@ -117,7 +117,11 @@ def article_view(conn: sqlite3.Connection, article_id, claim=None) -> dict | Non
         art["topics_list"] = _json(art.get("topics"), [])
         art["regions_list"] = _json(art.get("regions"), [])
         art["evidence_terms"] = terms
-        art["evidence_html"] = [mark_terms(s, terms) for s in evidence.get("sentences") or []]
+        # what each deciding sentence added to the score (log-odds), where the evidence has it
+        # (articles classified before the breakdown existed show the sentences alone)
+        added = {t: w for t, w, *_ in (evidence.get("breakdown") or {}).get("sentences_for") or []}
+        art["evidence_html"] = [mark_terms(s, terms) + (f' <small class="weight">+{added[s]:.2f}</small>' if s in added else "")
+                                for s in evidence.get("sentences") or []]
         art["other_senses"] = evidence.get("other_senses") or {}
         art["reprints"] = [dict(r) for r in conn.execute(
             "SELECT a.id, a.title, a.outlet, a.published_at, a.site, s.display_name AS site_name "

@@ -82,6 +82,8 @@ def test_article_page_reads_like_an_article(page, datasette, conn):
     assert "来源" in meta and "（演示）" in meta and "原网址" in meta
     assert "是否关于基层减负" in page.inner_text(".article-side")
     assert page.locator(".evidence mark").count() > 0
+    weights = page.locator(".evidence .weight").all_inner_texts()  # what each deciding sentence added
+    assert weights and all(float(w) >= 0.25 for w in weights)
     link = page.locator("ul.reprints a", has_text=other_title)
     assert link.count() == 1
     link.click()

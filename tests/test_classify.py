@@ -430,3 +430,46 @@ def test_version_is_a_hash_of_the_rules_terms_model_and_segmenter():
         h.update(name.encode() + b"\0" + resources.files("pipelines").joinpath("data", name).read_bytes())
     h.update(f"rjieba={metadata.version('rjieba')}".encode())  # its tokens are features
     assert CLASSIFIER_VERSION == clf.FAMILY + "+" + h.hexdigest()[:10]
+
+
+# --- the score's breakdown in the evidence ---
+
+def test_breakdown_parts_add_up_to_the_log_odds():
+    """Sentences, title, the rest of the article and the intercept sum to the model's log-odds:
+    the weights shown beside the sentences are the model's own, not a separate guess."""
+    for title, body in [POSITIVES["文山会海"], HELD_OUT_NEGATIVES["passing-paragraph"], NEGATIVES["enterprise"]]:
+        a = clf.analyse(title, body)
+        log_odds, dense, words = clf.contributions(a)
+        split = clf.breakdown(a, dense, words)
+        total = clf.model()["intercept"] + split["title"] + split["article"] + sum(split["sentences"])
+        assert abs(total - log_odds) < 1e-9
+        assert len(split["sentences"]) == len(a.sentences)
+
+
+def test_breakdown_ranks_the_campaign_sentence_first_and_lists_what_pushed():
+    body = ("镇里召开了秋收工作会，安排农机调度。"
+            "县里规定部门要乡镇报送的表格一律先审核，同类表格合并，乡镇干部填表的时间少了一半。"
+            "当天下午还举行了农民丰收节文艺演出。")
+    v = classify("某镇的一周", body)
+    b = v.evidence["breakdown"]
+    text, weight, why = b["sentences_for"][0]
+    assert text.startswith("县里规定") and weight >= clf.DECIDING_SENTENCE
+    assert "concept:records" in why
+    assert v.evidence["sentences"] == [s for s, w, _ in b["sentences_for"] if w >= clf.DECIDING_SENTENCE]
+    assert "丰收" not in "".join(v.evidence["sentences"])  # an ordinary sentence is not shown as deciding
+    assert b["features"]["concept_share"] > 0 and b["bigrams_for"] and b["bigrams_for"][0][1] > 0
+    assert all(w < 0 for _, w in b["bigrams_against"])
+    assert b["intercept"] == round(clf.model()["intercept"], 3)
+    shown = b["intercept"] + sum(b["features"].values()) + b["bigrams"]
+    assert abs(shown - v.evidence["log_odds"]) < 0.01
+
+
+def test_breakdown_of_a_negative_names_what_held_it_back():
+    v = classify(*HELD_OUT_NEGATIVES["passing-paragraph"])
+    b = v.evidence["breakdown"]
+    assert b["features"]["passing"] < 0  # a passing mention is what held it back
+    assert b["sentences_for"] and all("减负" in s or w < 1 for s, w, _ in b["sentences_for"])
+
+
+def test_probability_of_an_extreme_score_does_not_overflow():
+    assert clf.probability(-5000.0) == 0.0 and clf.probability(5000.0) == 1.0
