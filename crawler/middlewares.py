@@ -126,16 +126,21 @@ class SkipArchivedMiddleware:
         if meta.get("kind") != RequestKind.ARTICLE or meta.get("explicit"):
             return None
         canonical = canonical_for(self.crawler, request.url, meta.get("site"))
+        # a redirect's target: the URL that was queued and linked is the first of the chain,
+        # and it must leave the queue (and be kept as an alias) with the target
+        spellings = list(dict.fromkeys([*meta.get("redirect_urls", []), request.url]))
         if self.archive.is_fetched(request.url, include_rejected=not self.refetch_rejected, canonical=canonical):
             self.crawler.stats.inc_value("jianfu/skipped_archived")
             with archive_write(self.crawler):
-                self.archive.add_alias(request.url, canonical)  # a new spelling of an archived article
-                self.archive.dequeue(request.url)
+                for url in spellings:
+                    self.archive.add_alias(url, canonical)  # a new spelling of an archived article
+                self.archive.dequeue(*spellings)
             raise Skipped(f"already archived: {request.url}")
         if meta.get("in_flight") != canonical:  # not a retry of this very request
             flights = in_flight(self.crawler)
             if not flights.start(canonical):
-                flights.wait(canonical, request.url)
+                for url in spellings:
+                    flights.wait(canonical, url)
                 self.crawler.stats.inc_value("jianfu/skipped_in_flight")
                 raise Skipped(f"being fetched under another spelling: {request.url}")
             meta["in_flight"] = canonical

@@ -12,10 +12,11 @@ import errno
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
 
 from demo_web import render
+from demo_web.loopback import LoopbackServer
 
 # site -> (codec for the bytes, charset label in the Content-Type header)
 ENCODINGS = {"zhengfu": ("gb18030", "gbk")}
@@ -63,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class DemoServer:
+class DemoServer(LoopbackServer):
     """A running demo web; `base_url` like http://127.0.0.1:43123. A context manager.
 
     Its attributes can be changed while it runs, to stage what happens to real sites:
@@ -84,22 +85,8 @@ class DemoServer:
         self.gate.set()
         self.hits: Counter[str] = Counter()  # requests received, by path (tests: nothing fetched twice)
         self.hits_lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        super().__init__(handler, port)
         self.httpd.demo = self
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 class PortBusy(OSError):

@@ -37,8 +37,10 @@ import collections
 import gzip
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from demo_web.loopback import LoopbackServer
 
 HUGE_BYTES = 12 * 1024 * 1024
 BOMB_BYTES = 64 * 1024 * 1024
@@ -198,7 +200,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class FaultyWeb:
+class FaultyWeb(LoopbackServer):
     """A running faulty site; `base_url` like http://127.0.0.1:43123. A context manager."""
 
     def __init__(self, port: int = 0):
@@ -206,12 +208,8 @@ class FaultyWeb:
         self.fixed = False  # the /nav/ pages are broken until a test repairs them
         self.lock = threading.Lock()
         self.bomb = gzip.compress(b"<html><body>" + b" " * BOMB_BYTES, compresslevel=9)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.httpd.daemon_threads = True
+        super().__init__(Handler, port)
         self.httpd.web = self
-        self.port = self.httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     def seeds(self, directory) -> "Path":
@@ -232,13 +230,3 @@ class FaultyWeb:
         path.write_text('[sites.faulty]\ndisplay_name = "故障测试站"\nregion = "全国"\n' + fields
                         + "article_allow = ['/a/[\\w-]+\\.html']\n", encoding="utf-8")
         return path
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()

@@ -83,6 +83,30 @@ def test_skip_archived_skips_every_spelling_of_an_archived_article(crawler):
     assert mw.process_request(article("http://www.hekou.test/news/1.html", explicit=True)) is None  # -a url=
 
 
+def test_a_redirect_to_an_archived_article_takes_the_linked_url_off_the_queue(crawler):
+    """The queued URL is the one a list linked, the first of a redirect chain: when the chain
+    ends at an archived article (or one being fetched), that URL leaves the queue with the
+    target and is kept as one of the article's URLs; before, it stayed queued, was requested
+    again every run and was finally given up as fetch/gave_up."""
+    from crawler.middlewares import canonical_for, in_flight
+
+    archived(crawler, "http://www.hekou.test/news/1.html")
+    mw = SkipArchivedMiddleware.from_crawler(crawler)
+    old, old_5 = "http://www.hekou.test/old/1.html", "http://www.hekou.test/old/5.html"
+    for url in (old, old_5):
+        mw.archive.enqueue(url, "hekou", "list", None)
+    with pytest.raises(IgnoreRequest):
+        mw.process_request(article("http://www.hekou.test/news/1.html", redirect_urls=[old]))
+    assert crawl_queue(crawler) == [old_5]
+    assert mw.archive.archived_article(old) == mw.archive.archived_article("http://www.hekou.test/news/1.html")
+    # a chain ending at a page another request is fetching: both its URLs wait for that page
+    assert mw.process_request(article("http://www.hekou.test/news/5.html")) is None
+    with pytest.raises(IgnoreRequest):
+        mw.process_request(article("http://www.hekou.test/news/5.html?utm_source=old", redirect_urls=[old_5]))
+    assert in_flight(crawler).done(canonical_for(crawler, "http://www.hekou.test/news/5.html", "hekou")) == [
+        old_5, "http://www.hekou.test/news/5.html?utm_source=old"]
+
+
 def test_skip_archived_retries_rejected_pages_when_asked(crawler):
     archived(crawler, "http://www.hekou.test/news/2.html", status=500)
     crawler.settings.frozen = False
