@@ -210,3 +210,44 @@ def test_kill_9_at_random_moments_loses_nothing_and_duplicates_nothing(web, tmp_
     assert last.returncode == 0, last.stdout + last.stderr
     assert kills == 10  # (some while the run was still opening, before its run row)
     assert_everything_archived(db, web, manifest)
+
+
+def test_writes_that_fail_mid_run_are_named_by_their_archive_problem(tmp_path):
+    """The failures a run meets after its open check passed, raised by real SQLite: each is
+    the archive problem whose exit code it gets (crawler/faults.py stops the crawl on any of
+    them), and an error that is no archive problem (a bug) is left to surface."""
+    from pipelines.archive import Archive
+    from pipelines.archive_checks import write_problem
+    from tests.test_archive import BODY_A, page
+
+    def failure(name, fault, body=BODY_A):
+        """Open an archive and a run, let `fault` happen, store a page: the problem it names."""
+        archive = Archive(tmp_path / name)
+        run = archive.start_run("seeds.toml", ["demo"])
+        undo = fault(archive)
+        try:
+            with pytest.raises(sqlite3.Error) as exc:
+                archive.store_page(page(f"http://x.test/{name}.html", body), run)
+            return write_problem(exc.value)
+        finally:
+            if undo:
+                undo()
+            archive.close()
+
+    def drop_column(archive):  # a column dropped while the run was going on
+        archive.conn.execute("ALTER TABLE articles DROP COLUMN evidence")
+
+    def lock(archive):  # another process holds the write lock
+        archive.conn.execute("PRAGMA busy_timeout = 100")
+        holder = sqlite3.connect(archive.path)
+        holder.execute("BEGIN EXCLUSIVE")
+        return lambda: (holder.rollback(), holder.close())
+
+    def fill(archive):  # the archive cannot grow by one more page
+        archive.conn.execute(f"PRAGMA max_page_count = {archive.conn.execute('PRAGMA page_count').fetchone()[0]}")
+
+    assert failure("dropped", drop_column)[0] == "archive_schema"
+    assert failure("locked", lock)[0] == "archive_locked"
+    assert failure("full", fill, BODY_A * 200)[0] == "archive_full"  # a page of 30,000 characters
+    assert write_problem(sqlite3.DatabaseError("database disk image is malformed"))[0] == "archive_corrupt"
+    assert write_problem(sqlite3.IntegrityError("UNIQUE constraint failed: pages.id")) is None  # a bug

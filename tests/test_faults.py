@@ -195,7 +195,8 @@ def test_back_off_doubles_to_a_cap_and_honours_retry_after(tmp_path):
 # ---------------------------------------------------------------------------- stopping while a page is processed
 
 # How long a stop may take once asked for (a signal, a limit): the run closed, recorded and
-# reported. Measured at 3-6 s on the loaded 2-core CI machine; without the stop it is PAGE_TIMEOUT.
+# reported. Measured: 2.9 s after SIGTERM on 2 cores at load 10; without giving up the pages in
+# the pool it was PAGE_TIMEOUT (600 s in the test).
 STOP_WITHIN = 30
 HUNG = "STAGE_TEST_FAULTS: a worker hangs on "
 
