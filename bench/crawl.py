@@ -17,6 +17,7 @@ serves it from memory on 127.0.0.1 in a child process, then measures one after a
 - `bare scrapy fetch`: a spider that only downloads the same article URLs (the fetch ceiling);
 - `stages, one core`: `process_page` + `Archive.store` over the same bodies in one process
   (and `process_page` alone);
+- `jianfu reprocess --workers 1` and `--workers <cores>` over the crawled archive;
 - `trafilatura CLI`: `trafilatura -i urls.txt` on the same URLs (extraction only), with its
   per-host sleep and its private-address refusal turned off in a config file so it can fetch
   from 127.0.0.1 at full speed.
@@ -243,6 +244,11 @@ def crawl_comparison(n_pages: int, tmp: Path) -> None:
                              "process_page + Archive.store; " + stage_run["out"].strip())
     only = measured([PY, __file__, "--_stages_only", str(tmp)])
     rows["process"] = figures("stages alone, one core", only, n, "process_page only; " + only["out"].strip())
+    # re-processing the crawled archive on one worker process, then on one per core
+    for workers in (1, len(os.sched_getaffinity(0))):
+        run = measured([PY, "-m", "pipelines.cli", "reprocess", "--db", str(tmp / "crawl.db"), "--workers", str(workers)])
+        rows[f"reprocess{workers}"] = figures(f"jianfu reprocess --workers {workers}", run, n,
+                                              (run["out"].strip().splitlines() or [""])[0][:70])
     cfg = tmp / "trafilatura.cfg"
     src = (Path(__import__("trafilatura").__file__).parent / "settings.cfg").read_text()
     cfg.write_text(src.replace("SLEEP_TIME = 5.0", "SLEEP_TIME = 0").replace("SSRF_PROTECTION = on", "SSRF_PROTECTION = off"))
@@ -263,6 +269,10 @@ def crawl_comparison(n_pages: int, tmp: Path) -> None:
     print(f"end to end (pool) / trafilatura CLI: {rows['crawl']['pages_s'] / rows['traf']['pages_s']:.2f}   (target > 1)")
     print(f"stage CPU (process_page + store): {rows['stages']['cpu_ms']:.1f} ms/page   (target <= 30)")
     print(f"end to end (pool) / stages on reactor: {rows['crawl']['pages_s'] / rows['crawl0']['pages_s']:.2f}")
+    many = f"reprocess{cores}"
+    if many != "reprocess1":
+        print(f"jianfu reprocess --workers {cores} / --workers 1: "
+              f"{rows[many]['pages_s'] / rows['reprocess1']['pages_s']:.2f}   (target >= 1.7)")
 
 
 def main(argv=None) -> int:
