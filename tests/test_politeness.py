@@ -19,6 +19,16 @@ BODIES = {
 HOST = "news.example.invalid"  # resolvable only through the proxy
 
 
+def answer(handler: BaseHTTPRequestHandler, body: str | None) -> None:
+    """An HTML page, or 404 when there is none."""
+    data = (body or "").encode()
+    handler.send_response(200 if body is not None else 404)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class Proxy(BaseHTTPRequestHandler):
     """An HTTP proxy that is also the origin: it answers absolute-form requests for HOST."""
 
@@ -36,15 +46,8 @@ class Proxy(BaseHTTPRequestHandler):
             n = path[9]
             body = ARTICLE.format(t=f"乡镇减负第{n}篇报道", n=n, body=BODIES[n])
         else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            body = None
+        answer(self, body)
 
 
 def test_site_delay_concurrency_proxy_and_user_agent(tmp_path):
@@ -102,15 +105,8 @@ class Slow(BaseHTTPRequestHandler):
             n = self.path[11]
             body = ARTICLE.format(t=f"乡镇减负第{n}篇慢速报道", n=1 + int(n) % 4, body=BODIES[str(1 + int(n) % 4)] + n)
         else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            body = None
+        answer(self, body)
 
 
 def test_site_concurrency_is_kept_without_a_delay(tmp_path):
