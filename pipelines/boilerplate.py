@@ -44,6 +44,8 @@ _COMMENT_WORDS = {"comment", "comments", "pinglun", "reply", "feedback"}
 # page whose wrapper happens to be called "comment"). The dev post it was set on has ~400
 # characters beside its comments; dev figures hold from 20 to 300.
 MIN_PROSE_BESIDE_COMMENTS = 80
+# A noisy-named block is kept when its <h1> (at least this long) is part of the <title>.
+MIN_HEADLINE_IN_TITLE = 5
 _META_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}")
 # ---- thresholds (docs/extraction.md: what each guards, the dev sweep, the failure it was set on)
 # A <form> holding at least this much prose (or the article's paragraphs) wraps the page: kept.
@@ -123,15 +125,24 @@ def clean_tree(tree) -> None:
         # left alone: WeChat ships the article itself that way until its script runs
         if _HIDDEN.search(el.get("style") or "") and el.getparent() is not None and not _holds_article(el):
             _drop(el)
+    title = re.sub(r"\s", "", tree.findtext(".//title") or "")
+    # the prose outside every comment-named block: when there is little, those blocks are the
+    # page's text (a message board's message and its official reply), not readers' comments
+    uncommented = _prose_beside_comments(tree)
+    headline_blocks: dict = {}  # noisy-named blocks kept for the headline they hold -> their noise words
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("html", "body"):
             continue
         words = _words(el)
         noise = words & _NOISE_WORDS
-        if noise and noise <= _COMMENT_WORDS and _holds_article(el) and _prose_beside(tree, el) >= MIN_PROSE_BESIDE_COMMENTS:
+        if noise and noise <= _COMMENT_WORDS and _holds_article(el) and uncommented >= MIN_PROSE_BESIDE_COMMENTS:
             _drop(el)  # readers' comments under a post: out, however much they hold
             continue
         if noise and not _holds_article(el):
+            if _holds_headline(el, title) or any(noise <= kept for kept in _headline_noise(el, headline_blocks)):
+                # a message board's "replyInfoHead": the page's headline, and its "replyTime" line
+                headline_blocks[el] = noise
+                continue
             if noise <= _FOOTER_WORDS and _is_meta_line(el):
                 continue  # <h6 class="post-footer">2019年09月11日 …</h6>: the article's own date line
             _drop(el)
@@ -177,10 +188,24 @@ def paragraph_divs(tree) -> None:
             el.tag = "p"
 
 
+def _headline_noise(el, headline_blocks: dict) -> list[set]:
+    """The noise words of the blocks around `el` that were kept for the headline they hold."""
+    return [headline_blocks[a] for a in el.iterancestors() if a in headline_blocks] if headline_blocks else []
+
+
+def _holds_headline(el, title: str) -> bool:
+    """A block holding an <h1> whose text is part of the page's <title>: the headline's block."""
+    return any(MIN_HEADLINE_IN_TITLE <= len(t) and t in title
+               for t in (re.sub(r"\s", "", h.text_content()) for h in el.iter("h1")))
+
+
 def _holds_article(el) -> bool:
-    """A noisy-named wrapper that still holds most of the page's paragraphs (e.g. id="content-side")."""
-    paragraphs = [p for p in el.iter("p") if len(p.text_content().strip()) > ARTICLE_PARAGRAPH_CHARS]
-    return len(paragraphs) >= ARTICLE_PARAGRAPHS and _link_density(el) < ARTICLE_LINK_SHARE
+    """A noisy-named wrapper that still holds most of the page's paragraphs (e.g. id="content-side",
+    a message board's "replyContent"): <p>s, or runs of sentences between <br>s."""
+    paragraphs = sum(1 for p in el.iter("p") if len(p.text_content().strip()) > ARTICLE_PARAGRAPH_CHARS)
+    runs = [br.tail for br in el.iter("br")] + [parent.text for parent in {br.getparent() for br in el.iter("br")}]
+    paragraphs += sum(1 for r in runs if r and len(r.strip()) > ARTICLE_PARAGRAPH_CHARS and re.search(r"[，。！？；]", r))
+    return paragraphs >= ARTICLE_PARAGRAPHS and _link_density(el) < ARTICLE_LINK_SHARE
 
 
 def _prose_length(el) -> int:
@@ -192,10 +217,13 @@ def _prose_length(el) -> int:
     return len(text) - links
 
 
-def _prose_beside(tree, el) -> int:
-    """Prose characters of the page body outside `el`."""
+def _prose_beside_comments(tree) -> int:
+    """Prose characters of the page body outside every block named as comments."""
     body = tree.find("body")
-    return _prose_length(body if body is not None else tree) - _prose_length(el)
+    named = [el for el in tree.iter() if isinstance(el.tag, str) and (_words(el) & _COMMENT_WORDS)]
+    inside = set(named)
+    outer = [el for el in named if not any(a in inside for a in el.iterancestors())]
+    return _prose_length(body if body is not None else tree) - sum(_prose_length(el) for el in outer)
 
 
 def _is_meta_line(el) -> bool:

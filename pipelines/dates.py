@@ -21,8 +21,10 @@ _Y = r"((?:19|20)\d{2})"
 _DATE = (_Y + r"\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
          r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
 DATE_RE = re.compile(_DATE)
-_LABEL = re.compile(r"(发布时间|发表时间|发表于|发布日期|发稿时间|时间|日期|Published|publish(?:ed)?\s*(?:time|date)?|"
-                    r"更新时间|来源时间|Posted)\s*[:：]?\s*" + _DATE, re.I)
+# (An update time, 更新时间/修改日期, is no publication label: printed before 发布时间 it would win;
+# alone it is still read as the first date with a time of day.)
+_LABEL = re.compile(r"(发布时间|发表时间|发表于|发布日期|发稿时间|(?<!更新)(?<!修改)(?:时间|日期)|Published|"
+                    r"publish(?:ed)?\s*(?:time|date)?|来源时间|Posted)\s*[:：]?\s*" + _DATE, re.I)
 # "本贴由某某于2005年8月12日16:12:21在〖某版〗发表": a forum's post line, the date before the verb.
 _POSTED = re.compile(r"于\s*" + _DATE + r"[^。\n]{0,40}?(?:发表|发布|发帖|张贴)")
 _META_NAMES = ("article:published_time", "og:release_date", "pubdate", "publishdate", "publish_date", "PubDate",
@@ -334,6 +336,28 @@ def _line_above(before_title: str, limit):
     return _date_line([ln for ln in visible_dates(before_title[-200:]).split("\n") if ln.strip()][-2:][::-1], limit)
 
 
+# A labelled date without its year ("发布时间：03-18 09:12" on self-media and mobile pages).
+_NO_YEAR = re.compile(r"(?:发布时间|发表时间|发表于|发布日期|发布于|时间|日期)\s*[:：]?\s*(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?"
+                      r"(?:\s*(\d{1,2})[:：](\d{2}))?(?![\d-])")
+
+
+def _without_year(text: str, fetched_at: str | None):
+    """A labelled month-and-day date, in the year of the fetch (the year before when that would
+    put it after the fetch). Only with a fetch time: without one the year is unknown."""
+    if not fetched_at:
+        return None
+    limit = _limit(fetched_at)
+    m = _NO_YEAR.search(text)
+    if not m:
+        return None
+    month, day, hour, minute = m.groups()
+    for year in (limit.year, limit.year - 1):
+        dt = _make(year, month, day, hour, minute)
+        if dt and dt <= limit:
+            return dt, hour is not None
+    return None
+
+
 def find_date(text_after_title: str, url: str | None, fetched_at: str | None = None,
               machine=None, weak=(None, None), header: str | None = None, footer: str = "",
               before_title: str = "", closing: list[str] = ()) -> str | None:
@@ -348,8 +372,9 @@ def find_date(text_after_title: str, url: str | None, fetched_at: str | None = N
     a blog's date header), and a date line among `closing` (read last first: the text's last
     two lines, where a notice is signed, and before them a sign-off date under the issuer's
     name when attachments follow it). All text is read through `visible_dates` (furniture dates out,
-    English and Chinese-numeral dates as digits). Dates inside the article's sentences (a
-    deadline, an anniversary) are never taken for the publication date."""
+    English and Chinese-numeral dates as digits). Last, with a fetch time, a labelled date
+    without a year. Dates inside the article's sentences (a deadline, an anniversary) are never
+    taken for the publication date."""
     limit = _limit(fetched_at)
     head = visible_dates(text_after_title[:HEAD_CHARS])
     header = head if header is None else visible_dates(header[:HEAD_CHARS])
@@ -367,7 +392,8 @@ def find_date(text_after_title: str, url: str | None, fetched_at: str | None = N
              or script
              or _url_date(url, limit)
              or modified
-             or _first(DATE_RE, footer, limit))
+             or _first(DATE_RE, footer, limit)
+             or _without_year(head, fetched_at))
     return _fmt(*found) if found else None
 
 

@@ -679,6 +679,39 @@ KINDS_17_MORE = [
                  '<p>附件：<a href="/f/1.doc">1.乡镇报表保留目录.doc</a></p><p><a href="/f/2.xls">2.村级报表清单.xls</a></p></div>',
                  "utf-8", "http://www.linjiang.gov.cn/zwgk/89.html", GOV_NOTICE, "2024-03-15", [NOTICE_OPENING] + PARAS,
                  id="notice-with-attachments"),
+    # a WeChat mirror whose <title> is only the account's name; the date in the meta line, Chinese style
+    pytest.param("临江发布",
+                 f'<div class="rich_media_area_primary"><h1 class="rich_media_title">{TITLE}</h1>'
+                 '<div class="rich_media_meta_list"><span class="rich_media_meta_text">原创</span> '
+                 '<a class="rich_media_meta_link">临江发布</a> <em id="publish_time">2024年3月18日 09:12</em></div>'
+                 f'<div class="rich_media_content" id="js_content">{TEXT_P}<p>继续滑动看下一个</p><p>向上滑动看下一个</p></div></div>',
+                 "utf-8", "http://www.weidu.cn/a/89", TITLE, "2024-03-18T09:12:00+08:00", PARAS, id="wechat-mirror-account-title"),
+    # a self-media article: the date without a year ("03-18 09:12"), read in the year of the fetch
+    pytest.param(f"{TITLE}",
+                 f'<div class="article-title"><h2>{TITLE}</h2></div>'
+                 '<div class="article-source"><span class="author">临江发布</span><span class="date">发布时间：03-18</span>'
+                 f'<span class="time">09:12</span></div><div class="article-content">{TEXT_P}</div>',
+                 "utf-8", "https://mbd.example.cn/s?id=1793", TITLE, "2026-03-18T09:12:00+08:00", PARAS, id="self-media-no-year"),
+    # a government page: 发布时间 and 更新时间 (the update printed first)
+    pytest.param(f"{TITLE}_临江县人民政府",
+                 f'<h1>{TITLE}</h1><div class="info">更新时间：2024-03-20 08:00　发布时间：2024-03-18 09:12　来源：县政府办</div>'
+                 f'<div class="c">{TEXT_P}</div>',
+                 "utf-8", "http://www.linjiang.gov.cn/zwdt/90.html", TITLE, "2024-03-18T09:12:00+08:00", PARAS, id="gov-update-before-publish"),
+    # a 人民网-style message board: the message's time and the official reply's
+    pytest.param("临江县村里表格太多能否精简_领导留言板",
+                 '<div class="replyInfoHead"><h1 class="replyTitle">临江县村里表格太多能否精简</h1>'
+                 '<p class="replyObject">留言对象：临江县委书记</p><p class="replyTime">留言时间：2023-11-02 10:20</p></div>'
+                 f'<div class="replyContent">{TEXT_BR}</div>'
+                 '<div class="replyHandle"><h3>办理回复</h3><p class="replyUnit">回复单位：临江县委办公室</p>'
+                 '<p>您好，您反映的问题已转交相关部门办理，县里将继续清理各类报表。</p><p>回复时间：2023-11-20 16:00</p></div>',
+                 "utf-8", "http://liuyan.example.cn/threads/content?tid=88", "临江县村里表格太多能否精简",
+                 "2023-11-02T10:20:00+08:00", PARAS, id="message-board"),
+    # a Discuz thread printed (print view): the title, the poster and time line, the text
+    pytest.param(f"{TITLE} - 临江社区",
+                 f'<h1>{TITLE}</h1><div class="prnt">江边钓客 2019-5-13 09:17</div><div class="t_f">{TEXT_BR}</div>'
+                 '<div class="prnt">老街坊 2019-5-13 10:02</div><div class="t_f">顶一下，希望落实。</div>',
+                 "utf-8", "http://bbs.linjiang.cn/forum.php?mod=viewthread&action=printable&tid=8", TITLE,
+                 "2019-05-13T09:17:00+08:00", PARAS, id="discuz-printable"),
 ]
 
 KINDS_17_VARIANTS = [
@@ -715,8 +748,8 @@ KINDS_17_VARIANTS = [
 ]
 
 # Text that is never the article's: replies, a second post, widgets, print and WeChat furniture, a signature.
-FOREIGN = ("顶一下", "冬至", "预览时标签", "微信扫一扫", "打印", "关闭窗口", "本文网址", "原文链接", "Copyright", "心中有数",
-           "少填表多办事")
+FOREIGN = ("顶一下", "冬至", "预览时标签", "滑动看下一个", "微信扫一扫", "打印", "关闭窗口", "本文网址", "原文链接", "Copyright",
+           "心中有数", "少填表多办事", "您反映的问题")
 
 
 @pytest.mark.parametrize("head_title, body, charset, url, title, date, first", LAYOUTS + KINDS_17 + KINDS_17_NEW + KINDS_17_MORE
@@ -726,3 +759,11 @@ def test_layout_gets_headline_date_and_text(head_title, body, charset, url, titl
     assert (result["title"], result["date"]) == (title, date)
     assert result["body"].split("\n\n")[:len(first)] == first, result["body"][:300]
     assert not [w for w in FOREIGN if w in result["body"]], result["body"]
+
+
+def test_a_date_without_its_year_is_read_only_with_the_fetch_time():
+    page = html(TITLE, f'<h2>{TITLE}</h2><div class="src">发布时间：03-18 09:12</div><div class="c">{TEXT_P}</div>')
+    url = "https://mbd.example.cn/s?id=1794"
+    # fetched in February: March 18th of the year before; without a fetch time the year is unknown
+    assert extract(page, url, fetched_at="2026-02-01T10:00:00+08:00")["date"] == "2025-03-18T09:12:00+08:00"
+    assert extract_page(page, url)["date"] is None
