@@ -65,7 +65,13 @@ def _warm_up(faults: dict | None = None) -> None:
     exit, hang or raise, to prove a dead or stuck worker or a stage's bug becomes a rejection."""
     _FAULTS.clear()
     _FAULTS.update(faults or {})
+    if _FAULTS.get("start"):
+        raise ImportError(_FAULTS["start"])  # a worker that cannot start (test fault)
     stages.warm_up()
+
+
+def _ping() -> bool:
+    return True
 
 
 def _work(page: dict, site: "Site | None") -> Processed:
@@ -84,6 +90,10 @@ def _work(page: dict, site: "Site | None") -> Processed:
 
 
 # ------------------------------------------------------------------------------ in the caller
+
+class StageWorkersUnavailable(RuntimeError):
+    """The worker processes could not start (`StagePool` checks one at start)."""
+
 
 def needs_work(page: dict) -> bool:
     """Pages with nothing to extract (a failed navigation fetch, a page refused before the
@@ -109,8 +119,23 @@ class StagePool:
             # spawn, not fork: the crawl's process has a reactor and threads running
             self._pool = ProcessPool(max_workers=self.workers, initializer=_warm_up, initargs=(faults,),
                                      context=multiprocessing.get_context("spawn"))
+            self._check_started()
         else:
             stages.warm_up()
+
+    def _check_started(self) -> None:
+        """Wait for one worker to start and answer. A worker that cannot even start (a package
+        missing from this environment, a broken install) fails every page the same way: say so
+        once, now, instead of turning each page into a rejection or leaving the crawl waiting."""
+        try:
+            self._pool.schedule(_ping, timeout=self.timeout).result()
+        except Exception as exc:
+            self._pool.stop()
+            self._pool.join()
+            self._pool = None
+            raise StageWorkersUnavailable(
+                f"the processing workers could not start ({type(exc).__name__}: {exc}; a worker's own error is "
+                f"printed above it); run `make install`, or -s STAGE_WORKERS=0 to meet the error in this process") from exc
 
     def submit(self, page: dict, site: "Site | None" = None) -> concurrent.futures.Future:
         if self._pool is None or not needs_work(page):

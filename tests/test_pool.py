@@ -124,3 +124,14 @@ def test_pool_turns_a_dead_worker_into_a_rejection_and_keeps_working():
     assert (buggy.rejection.stage, buggy.rejection.reason, buggy.rejection.detail) == (
         "process", "stage_error", "RuntimeError: a stage's bug (test fault)")
     assert fine.rejection is None or fine.rejection.stage != "process"
+
+
+def test_workers_that_cannot_start_are_one_clear_error_at_start():
+    """A worker that fails while starting (here: an import error) is reported once, when the
+    pool starts, naming the cause, rather than failing or stalling page after page."""
+    import pytest
+
+    from pipelines.pool import StagePool, StageWorkersUnavailable
+
+    with pytest.raises(StageWorkersUnavailable, match="processing workers could not start"):
+        StagePool(1, timeout=30, faults={"start": "no module named rjieba"})
