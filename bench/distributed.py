@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipelines.distributed.keys import Keys  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402  (Debian's redis-server on a free port)
 
 PLACES = ["临江县", "石门市", "青山区", "白河镇", "东坡乡", "南湖街道", "西岭县", "北川市"]
@@ -139,20 +140,17 @@ def crawl_with(workers: int, web: SlowWeb, tmp: Path, concurrency: int) -> dict:
     client = redis.client()
     # Article pages wait until all N workers have joined the run: processes start over several
     # seconds on a loaded machine, and the rate measured is the one with the whole fleet at work.
-    while client.scard("jianfu:run:workers") < workers and any(p.poll() is None for p in procs):
+    keys = Keys()  # the default prefix, as the workers and the writer use it
+    while client.scard(keys.run_workers) < workers and any(p.poll() is None for p in procs):
         time.sleep(0.05)
     opened = time.monotonic()
     web.gate.set()
     codes = [p.wait() for p in procs]
     crawl_s = time.monotonic() - start
-    while client.llen("jianfu:items") or client.llen("jianfu:items:processing") or client.exists("jianfu:run"):
+    while client.llen(keys.items) or client.llen(keys.processing) or client.exists(keys.run):
         time.sleep(0.2)
     stored_s = time.monotonic() - start
-    writer.send_signal(signal.SIGTERM)
-    writer.wait()
-    redis.stop()
-    with sqlite3.connect(db) as conn:
-        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    articles = stop_and_count(writer, redis, db)
     fetched = sum(n for p, n in web.hits.items() if p.endswith(".html"))
     twice = sum(1 for p, n in web.hits.items() if p.endswith(".html") and n > 1)
     # the rate while fetching: from the moment the whole fleet may fetch articles to the last
@@ -162,12 +160,19 @@ def crawl_with(workers: int, web: SlowWeb, tmp: Path, concurrency: int) -> dict:
             "twice": twice, "articles": articles, "fetching_s": fetching_s, "pages_per_s": fetched / fetching_s}
 
 
+def stop_and_count(writer: subprocess.Popen, redis: RedisServer, db: Path) -> int:
+    """Stop the writer and Redis; the articles the writer stored."""
+    writer.send_signal(signal.SIGTERM)
+    writer.wait()
+    redis.stop()
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
 def writer_rate(pages: int, tmp: Path) -> dict:
     """The writer alone: `pages` processed pages queued in Redis, timed until the list is empty."""
     from pipelines import stages
     from pipelines.distributed import messages
-    from pipelines.distributed.keys import Keys
-
     keys = Keys()
     redis = RedisServer(tmp / "redis-writer").start()
     client = redis.client()
@@ -190,11 +195,7 @@ def writer_rate(pages: int, tmp: Path) -> dict:
     while client.llen(keys.items) or client.llen(keys.processing):
         time.sleep(0.01)
     elapsed = time.monotonic() - start
-    writer.send_signal(signal.SIGTERM)
-    writer.wait()
-    redis.stop()
-    with sqlite3.connect(db) as conn:
-        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    articles = stop_and_count(writer, redis, db)
     return {"pages": pages, "articles": articles, "seconds": elapsed, "articles_per_s": articles / elapsed,
             "processing_per_page_ms": 1000 * processing_s / pages}
 

@@ -308,6 +308,7 @@ class Worker:
         full = []
         for key, n in held.items():
             slot = downloader.slots.get(key)
+            # a slot not made yet gets the concurrency Scrapy's Downloader._get_slot will give it
             limit = slot.concurrency if slot is not None else downloader.per_slot_settings.get(key, {}).get(
                 "concurrency", downloader.ip_concurrency or downloader.domain_concurrency)
             if n >= limit:
